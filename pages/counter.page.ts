@@ -1,0 +1,14 @@
+// The count lives only on the server, in this page's instance; each tab is its own instance.
+import { definePage } from 'pagebound';
+
+export default definePage({
+  state: () => ({ count: 0 }),
+  get: (_ctx, page) => ({ title: 'Counter', count: page.state.count }),
+  on: {
+    inc(_data, page) {
+      page.state.count++;
+      page.emit('count', page.state.count);
+      return page.state.count;
+    },
+  },
+});

@@ -1,0 +1,86 @@
+/**
+ * pagebound's options, their defaults and their validation. One line per field with its default.
+ */
+import path from 'node:path';
+import { Defaults } from './protocol/constants.js';
+import { PB_ERR_CONFIG } from './errors.js';
+
+export interface PageboundOptions {
+  /** Folder holding `**\/*.page.ts`, `*.socket.ts`, templates and layouts. Default `./pages`. */
+  pagesDir?: string;
+  /** Folder served as static files at `/` when it exists. Default `./public`. */
+  publicDir?: string | false;
+  /** Dev mode: re-read pages and templates on change, show error details. Default `NODE_ENV !== 'production'`. */
+  dev?: boolean;
+  /** Secret signing the session cookie. Default: `PAGEBOUND_SECRET`, else random per process. */
+  secret?: string;
+  /** Origins besides the page's own that may open live connections. Default `[]`. */
+  allowedOrigins?: string[];
+  /** Send a Content-Security-Policy with a per-response script nonce. Default true. */
+  csp?: boolean;
+  /** How long a dropped page instance waits for its client to come back, ms. Default 120000. */
+  retainMs?: number;
+  /** How long a rendered page waits for its client's first connection, ms. Default 10000. */
+  connectTimeoutMs?: number;
+  /** Heartbeat interval, ms. Default 15000. */
+  heartbeatMs?: number;
+  /** A connection silent for this long is treated as dropped, ms. Default 30000. */
+  heartbeatTimeoutMs?: number;
+  /** Largest frame accepted, bytes. Default 65536. */
+  maxFrameBytes?: number;
+  /** Unacked server frames kept for replay, count. Default 1000. */
+  replayMaxFrames?: number;
+  /** Unacked server frames kept for replay, bytes. Default 1048576. */
+  replayMaxBytes?: number;
+  /** Events waiting in one page's mailbox before new ones are refused. Default 1000. */
+  maxMailbox?: number;
+  /** Live page instances in this process. Default 10000. */
+  maxInstances?: number;
+  /** Live page instances per browser session; the oldest unconnected one is closed past it. Default 100. */
+  maxInstancesPerSession?: number;
+  /** How long an HTTP long-poll is held open, ms. Default 25000. */
+  pollMs?: number;
+}
+
+export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret'>> & {
+  publicDir: string | false;
+  secret: string | undefined;
+};
+
+const positive = [
+  'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes',
+  'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs',
+] as const;
+
+export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    pagesDir: path.resolve(opts.pagesDir ?? 'pages'),
+    publicDir: opts.publicDir === false ? false : path.resolve(opts.publicDir ?? 'public'),
+    dev: opts.dev ?? process.env.NODE_ENV !== 'production',
+    secret: opts.secret ?? process.env.PAGEBOUND_SECRET,
+    allowedOrigins: opts.allowedOrigins ?? [],
+    csp: opts.csp ?? true,
+    retainMs: opts.retainMs ?? Defaults.retainMs,
+    connectTimeoutMs: opts.connectTimeoutMs ?? Defaults.connectTimeoutMs,
+    heartbeatMs: opts.heartbeatMs ?? Defaults.heartbeatMs,
+    heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? Defaults.heartbeatTimeoutMs,
+    maxFrameBytes: opts.maxFrameBytes ?? Defaults.maxFrameBytes,
+    replayMaxFrames: opts.replayMaxFrames ?? Defaults.replayMaxFrames,
+    replayMaxBytes: opts.replayMaxBytes ?? Defaults.replayMaxBytes,
+    maxMailbox: opts.maxMailbox ?? Defaults.maxMailbox,
+    maxInstances: opts.maxInstances ?? 10_000,
+    maxInstancesPerSession: opts.maxInstancesPerSession ?? 100,
+    pollMs: opts.pollMs ?? Defaults.pollMs,
+  };
+  for (const key of positive) {
+    const v = resolved[key];
+    if (!Number.isFinite(v) || v <= 0) throw new PB_ERR_CONFIG(`${key} must be a positive number`);
+  }
+  if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
+    throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');
+  }
+  if (resolved.secret !== undefined && resolved.secret.length < 16) {
+    throw new PB_ERR_CONFIG('secret must be at least 16 characters');
+  }
+  return resolved;
+}

@@ -1,0 +1,13 @@
+/**
+ * pagebound's public API. Everything else under src/ is internal.
+ */
+export { definePage, defineSocket } from './page/define-page.js';
+export type {
+  Page, PageDefinition, SocketDefinition, RequestContext, Redirect, EventHandler, Cleanup,
+  DefinedPage, DefinedSocket,
+} from './page/define-page.js';
+export { pagebound } from './app.js';
+export type { PageboundOptions } from './config.js';
+export { createServer, type ServerOptions } from './server.js';
+export type { PubSub } from './pubsub/pubsub.js';
+export * as errors from './errors.js';

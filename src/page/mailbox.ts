@@ -1,0 +1,49 @@
+/**
+ * A page's mailbox: runs its tasks one at a time in arrival order, an async task finishing before
+ * the next starts. This is what makes a page an actor — its handlers never interleave, so they can
+ * touch page state without locks.
+ */
+export type Task = () => unknown;
+
+export class Mailbox {
+  #queue: Task[] = [];
+  #running = false;
+  #closed = false;
+  readonly #onError: (err: unknown) => void;
+
+  constructor(onError: (err: unknown) => void) {
+    this.#onError = onError;
+  }
+
+  get size(): number {
+    return this.#queue.length;
+  }
+
+  /** Queues a task; returns false when the mailbox is closed. */
+  post(task: Task): boolean {
+    if (this.#closed) return false;
+    this.#queue.push(task);
+    if (!this.#running) void this.#drain();
+    return true;
+  }
+
+  /** Refuses new tasks; tasks already queued are dropped. */
+  close(): void {
+    this.#closed = true;
+    this.#queue.length = 0;
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    while (this.#queue.length > 0) {
+      const task = this.#queue.shift()!;
+      try {
+        await task();
+      } catch (err) {
+        // A task reports its own failure; this only catches what escaped it, so the queue goes on.
+        this.#onError(err);
+      }
+    }
+    this.#running = false;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Loads page and socket modules (TypeScript, through tsx). In dev every change under the pages
+ * folder starts a new module namespace, so the next request runs the edited page and the helpers it
+ * imports, without restarting the process; instances already alive keep the code they started with.
+ */
+import { register, type NamespacedUnregister } from 'tsx/esm/api';
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { PB_ERR_PAGE_EXPORT } from '../errors.js';
+import { isDefinedPage, isDefinedSocket, type DefinedPage, type DefinedSocket } from './define-page.js';
+
+
+// Stack traces from pages point at the author's TypeScript lines, not tsx's output.
+process.setSourceMapsEnabled(true);
+
+export class ModuleLoader {
+  readonly #root: string;
+  #generation = 0;
+  #namespace: NamespacedUnregister | undefined;
+  #cache = new Map<string, Promise<DefinedPage | DefinedSocket>>();
+  #retiring: Promise<void> = Promise.resolve();
+  /** Imports still running through the current namespace: it may not be unregistered under them. */
+  #inFlight = new Set<Promise<unknown>>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  /** Forgets every loaded module; the next load reads the files again. */
+  invalidate(): void {
+    this.#generation++;
+    this.#cache.clear();
+    const old = this.#namespace;
+    const running = [...this.#inFlight];
+    this.#namespace = undefined;
+    this.#inFlight = new Set();
+    // The old hooks are only needed while importing; modules already loaded stay usable. The next
+    // namespace registers after they are gone, as two live tsx namespaces confuse each other.
+    if (old) {
+      this.#retiring = this.#retiring
+        .then(() => Promise.allSettled(running))
+        .then(() => old.unregister())
+        .catch(() => {});
+    }
+  }
+
+  load(file: string): Promise<DefinedPage | DefinedSocket> {
+    let pending = this.#cache.get(file);
+    if (!pending) {
+      pending = this.#import(file);
+      this.#cache.set(file, pending);
+      // A failed load is not cached, so fixing the file is enough to recover.
+      pending.catch(() => this.#cache.get(file) === pending && this.#cache.delete(file));
+    }
+    return pending;
+  }
+
+  async #import(file: string): Promise<DefinedPage | DefinedSocket> {
+    await this.#retiring;
+    this.#namespace ??= register({ namespace: `pagebound-${process.pid}-${this.#generation}` });
+    const url = pathToFileURL(path.join(this.#root, file)).href;
+    const importing = this.#namespace.import(url, import.meta.url);
+    const inFlight = this.#inFlight;
+    inFlight.add(importing);
+    const mod = await importing.finally(() => inFlight.delete(importing));
+    const def = mod?.default;
+    if (!isDefinedPage(def) && !isDefinedSocket(def)) throw new PB_ERR_PAGE_EXPORT(file);
+    return def;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Every live page instance in this process, by page id and by browser session. It enforces the
+ * instance limits so that a client hammering a live page cannot grow memory without bound.
+ */
+import { PB_ERR_TOO_MANY_PAGES } from '../errors.js';
+import type { PageInstance } from './page-instance.js';
+
+export class Registry {
+  readonly #pages = new Map<string, PageInstance<any>>();
+  readonly #bySession = new Map<string, Set<PageInstance<any>>>();
+  readonly #maxInstances: number;
+  readonly #maxPerSession: number;
+
+  constructor(limits: { maxInstances: number; maxInstancesPerSession: number }) {
+    this.#maxInstances = limits.maxInstances;
+    this.#maxPerSession = limits.maxInstancesPerSession;
+  }
+
+  get size(): number {
+    return this.#pages.size;
+  }
+
+  get(id: string): PageInstance<any> | undefined {
+    return this.#pages.get(id);
+  }
+
+  /**
+   * Adds an instance. Past the per-session limit the session's oldest never-connected (else oldest)
+   * instance closes; past the process limit the new one is refused.
+   */
+  add(instance: PageInstance<any>): void {
+    let set = this.#bySession.get(instance.sessionId);
+    if (set && set.size >= this.#maxPerSession) {
+      const all = [...set];
+      const victim = all.find((p) => p.lifecycle === 'rendered') ?? all[0]!;
+      this.remove(victim);
+      void victim.close('session-limit');
+    }
+    if (this.#pages.size >= this.#maxInstances) throw new PB_ERR_TOO_MANY_PAGES();
+    this.#pages.set(instance.id, instance);
+    if (!set) this.#bySession.set(instance.sessionId, (set = new Set()));
+    set.add(instance);
+  }
+
+  remove(instance: PageInstance<any>): void {
+    if (this.#pages.get(instance.id) !== instance) return;
+    this.#pages.delete(instance.id);
+    const set = this.#bySession.get(instance.sessionId);
+    set?.delete(instance);
+    if (set?.size === 0) this.#bySession.delete(instance.sessionId);
+  }
+
+  async closeAll(reason: string): Promise<void> {
+    await Promise.all([...this.#pages.values()].map((p) => p.close(reason)));
+  }
+}

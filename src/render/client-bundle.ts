@@ -1,0 +1,42 @@
+/**
+ * The browser runtime, bundled once per process with esbuild into one minified file whose URL
+ * carries its content hash, so it can be cached forever.
+ */
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { CLIENT_PATH_PREFIX } from '../protocol/constants.js';
+
+export interface ClientBundle {
+  code: string;
+  url: string;
+  /** Integrity value for the script tag (SRI). */
+  integrity: string;
+}
+
+export const CLIENT_ENTRY = fileURLToPath(new URL('../../runtime-client/index.ts', import.meta.url));
+
+let pending: Promise<ClientBundle> | undefined;
+
+export function getClientBundle(): Promise<ClientBundle> {
+  pending ??= (async () => {
+    const result = await build({
+      entryPoints: [CLIENT_ENTRY],
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      target: 'es2020',
+      write: false,
+      legalComments: 'none',
+    });
+    const code = result.outputFiles[0]!.text;
+    const hash = createHash('sha256').update(code).digest();
+    return {
+      code,
+      url: `${CLIENT_PATH_PREFIX}${hash.toString('hex').slice(0, 12)}.js`,
+      integrity: `sha256-${hash.toString('base64')}`,
+    };
+  })();
+  pending.catch(() => { pending = undefined; });
+  return pending;
+}

@@ -1,0 +1,105 @@
+/**
+ * The WebSocket transport (docs/protocol.md §5.1), on @fastify/websocket. The page id rides in the
+ * Sec-WebSocket-Protocol list because browsers cannot set headers on a WebSocket; the upgrade is
+ * refused for foreign origins before any frame is read.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type {} from '@fastify/websocket';
+import type { Runtime } from '../runtime.js';
+import type { Connection } from './transport.js';
+import { checkHello, handleFrame } from './inbound.js';
+import { parseClientFrame } from '../protocol/frames.js';
+import { CloseCode, WS_PATH, WS_SID_PREFIX, WS_SUBPROTOCOL } from '../protocol/constants.js';
+import { originAllowed, readSession } from '../session/session.js';
+import type { PageInstance } from '../page/page-instance.js';
+
+export function pageIdFromProtocols(header: string | undefined): string | undefined {
+  for (const entry of (header ?? '').split(',')) {
+    const token = entry.trim();
+    if (token.startsWith(WS_SID_PREFIX)) return token.slice(WS_SID_PREFIX.length);
+  }
+  return undefined;
+}
+
+export function registerWebSocket(app: FastifyInstance, rt: Runtime): void {
+  app.get(WS_PATH, {
+    websocket: true,
+    preValidation: async (request, reply) => {
+      if (!originAllowed(request, rt.options.allowedOrigins)) {
+        request.log.warn({ origin: request.headers.origin }, 'websocket refused: foreign origin');
+        await reply.code(403).send({ code: 'PB_ERR_ORIGIN' });
+      }
+    },
+  }, (socket: WebSocket, request: FastifyRequest) => serve(rt, socket, request));
+}
+
+function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
+  const sessionId = readSession(request);
+  const pageId = pageIdFromProtocols(request.headers['sec-websocket-protocol']);
+  const { heartbeatMs, heartbeatTimeoutMs, connectTimeoutMs } = rt.options;
+  let instance: PageInstance<any> | undefined;
+  let lastHeard = Date.now();
+
+  const conn: Connection = {
+    kind: 'ws',
+    send: (json) => {
+      if (socket.readyState === socket.OPEN) socket.send(json);
+    },
+    close: (code, reason) => {
+      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
+    },
+  };
+  const refuse = (frame: object, code: number, reason: string) => {
+    conn.send(JSON.stringify(frame));
+    conn.close(code, reason);
+  };
+
+  // A client that never says hello gets nothing and is dropped.
+  const helloTimer = setTimeout(() => conn.close(CloseCode.PROTOCOL, 'no hello'), connectTimeoutMs);
+  const heartbeat = setInterval(() => {
+    if (Date.now() - lastHeard > heartbeatTimeoutMs) {
+      // Half-open: the peer is gone without a FIN. terminate() skips the closing handshake it would never answer.
+      socket.terminate();
+      return;
+    }
+    if (instance?.channel.connection === conn) instance.channel.heartbeat();
+  }, Math.min(heartbeatMs, heartbeatTimeoutMs / 2));
+
+  socket.on('message', (data, isBinary) => {
+    lastHeard = Date.now();
+    let frame;
+    try {
+      frame = isBinary ? null : parseClientFrame(JSON.parse(data.toString()));
+    } catch {
+      frame = null;
+    }
+    if (!frame) {
+      refuse({ t: 'refused', code: 'PB_ERR_PROTOCOL' }, CloseCode.PROTOCOL, 'malformed frame');
+      return;
+    }
+    if (!instance) {
+      if (frame.t !== 'hello') {
+        refuse({ t: 'refused', code: 'PB_ERR_HELLO_REQUIRED' }, CloseCode.REFUSED, 'hello required');
+        return;
+      }
+      clearTimeout(helloTimer);
+      const outcome = checkHello(rt, pageId, sessionId, frame.ack);
+      if (!outcome.ok) {
+        refuse(outcome.frame, outcome.close, outcome.frame.t);
+        return;
+      }
+      instance = outcome.instance;
+      instance.attach(conn, frame.ack);
+      return;
+    }
+    handleFrame(instance, frame, conn);
+  });
+
+  socket.on('close', () => {
+    clearTimeout(helloTimer);
+    clearInterval(heartbeat);
+    instance?.detach(conn);
+  });
+  socket.on('error', (err) => request.log.debug({ err }, 'websocket error'));
+}

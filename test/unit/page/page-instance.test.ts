@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import pino from 'pino';
+import { PageInstance, type InstanceOptions } from '../../../src/page/page-instance.js';
+import { MemoryPubSub } from '../../../src/pubsub/memory.js';
+import { RecordingConnection } from '../../helpers/fake-connection.js';
+
+const log = pino({ level: 'silent' });
+let seq = 0;
+
+function makePage(overrides: Partial<InstanceOptions> = {}): PageInstance<any> {
+  return new PageInstance({
+    id: `page-id-${String(++seq).padStart(15, '0')}`,
+    sessionId: 'session-a',
+    route: '/test',
+    dev: true,
+    retainMs: 1000,
+    connectTimeoutMs: 500,
+    maxMailbox: 100,
+    replayMaxFrames: 100,
+    replayMaxBytes: 1 << 20,
+    heartbeatMs: 15_000,
+    ackDelayMs: 5,
+    pubsub: new MemoryPubSub(),
+    log,
+    onClosed: () => {},
+    ...overrides,
+  });
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('PageInstance mailbox', () => {
+  it('runs one page\'s async handlers one at a time, in arrival order', async () => {
+    const page = makePage();
+    const log: string[] = [];
+    page.on('work', async (data: { n: number; ms: number }) => {
+      log.push(`start ${data.n}`);
+      await new Promise((r) => setTimeout(r, data.ms));
+      log.push(`end ${data.n}`);
+    });
+    const conn = new RecordingConnection();
+    page.attach(conn, 0);
+    page.receiveEvent(1, 'work', { n: 1, ms: 30 });
+    page.receiveEvent(2, 'work', { n: 2, ms: 1 });
+    page.receiveEvent(3, 'work', { n: 3, ms: 10 });
+    await vi.waitFor(() => expect(conn.of('re')).toHaveLength(3));
+    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+    expect(conn.of('re').map((f) => f.re)).toEqual([1, 2, 3]);
+  });
+
+  it('runs different pages concurrently', async () => {
+    const a = makePage();
+    const b = makePage();
+    const order: string[] = [];
+    a.on('slow', async () => { await new Promise((r) => setTimeout(r, 40)); order.push('a'); });
+    b.on('fast', async () => { order.push('b'); });
+    a.receiveEvent(1, 'slow', null);
+    b.receiveEvent(1, 'fast', null);
+    await vi.waitFor(() => expect(order).toEqual(['b', 'a']));
+  });
+
+  it('answers a throwing handler with an error reply and keeps going', async () => {
+    const page = makePage();
+    const conn = new RecordingConnection();
+    page.attach(conn, 0);
+    page.on('bad', () => { throw Object.assign(new Error('nope'), { code: 'MY_CODE' }); });
+    page.on('rejects', async () => { throw new Error('async nope'); });
+    page.on('good', () => 42);
+    page.receiveEvent(1, 'bad', null);
+    page.receiveEvent(2, 'rejects', null);
+    page.receiveEvent(3, 'good', null);
+    await vi.waitFor(() => expect(conn.of('re')).toHaveLength(3));
+    const [bad, rejects, good] = conn.of('re');
+    expect(bad).toMatchObject({ ok: false, re: 1, e: { code: 'MY_CODE', message: 'nope' } });
+    expect(bad.e.stack).toContain('nope');
+    expect(rejects).toMatchObject({ ok: false, re: 2, e: { message: 'async nope' } });
+    expect(good).toMatchObject({ ok: true, re: 3, d: 42 });
+    expect(page.closed).toBe(false);
+  });
+
+  it('hides handler error details in production unless the error is marked expose', async () => {
+    const page = makePage({ dev: false });
+    const conn = new RecordingConnection();
+    page.attach(conn, 0);
+    page.on('secret', () => { throw new Error('db password is hunter2'); });
+    page.on('shown', () => { throw Object.assign(new Error('Name is taken'), { code: 'NAME_TAKEN', expose: true }); });
+    page.receiveEvent(1, 'secret', null);
+    page.receiveEvent(2, 'shown', null);
+    await vi.waitFor(() => expect(conn.of('re')).toHaveLength(2));
+    expect(conn.of('re')[0].e).toEqual({ code: 'PB_ERR_HANDLER', message: expect.not.stringContaining('hunter2') });
+    expect(conn.of('re')[1].e).toEqual({ code: 'NAME_TAKEN', message: 'Name is taken' });
+  });
+
+  it('refuses an undeclared event name with PB_ERR_EVENT_UNKNOWN and runs nothing', async () => {
+    const page = makePage({ handlers: { known: () => 'ok' } });
+    const conn = new RecordingConnection();
+    page.attach(conn, 0);
+    page.receiveEvent(1, 'constructor', null);
+    page.receiveEvent(2, '__proto__', null);
+    await vi.waitFor(() => expect(conn.of('re')).toHaveLength(2));
+    expect(conn.of('re').map((f) => f.e.code)).toEqual(['PB_ERR_EVENT_UNKNOWN', 'PB_ERR_EVENT_UNKNOWN']);
+  });
+
+  it('sends a duplicate event to the handler only once, and refuses a sequence gap', async () => {
+    const page = makePage();
+    let runs = 0;
+    page.on('x', () => { runs++; });
+    expect(page.receiveEvent(1, 'x', null)).toBe('ok');
+    expect(page.receiveEvent(1, 'x', null)).toBe('ok');
+    expect(page.receiveEvent(3, 'x', null)).toBe('gap');
+    await flush();
+    expect(runs).toBe(1);
+  });
+
+  it('refuses events past maxMailbox without accepting them', async () => {
+    const page = makePage({ maxMailbox: 2 });
+    let release!: () => void;
+    page.on('block', () => new Promise<void>((r) => (release = r)));
+    expect(page.receiveEvent(1, 'block', null)).toBe('ok'); // running, mailbox now empty
+    await flush();
+    expect(page.receiveEvent(2, 'block', null)).toBe('ok');
+    expect(page.receiveEvent(3, 'block', null)).toBe('ok');
+    expect(page.receiveEvent(4, 'block', null)).toBe('full');
+    expect(page.channel.inLast).toBe(3);
+    release();
+  });
+});
+
+describe('PageInstance lifecycle', () => {
+  it('closes a rendered page whose client never connects after connectTimeoutMs', async () => {
+    vi.useFakeTimers();
+    const onClose = vi.fn();
+    const page = makePage({ onClose });
+    page.rendered();
+    vi.advanceTimersByTime(499);
+    expect(page.closed).toBe(false);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(page.closed).toBe(true);
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a dropped page for retainMs, and a re-attach keeps it alive', async () => {
+    vi.useFakeTimers();
+    const page = makePage();
+    page.rendered();
+    const first = new RecordingConnection();
+    page.attach(first, 0);
+    page.detach(first);
+    expect(page.lifecycle).toBe('disconnected');
+    await vi.advanceTimersByTimeAsync(900);
+    page.attach(new RecordingConnection(), 0);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(page.closed).toBe(false);
+    expect(page.lifecycle).toBe('connected');
+  });
+
+  it('closes a dropped page when retainMs passes', async () => {
+    vi.useFakeTimers();
+    const page = makePage();
+    const conn = new RecordingConnection();
+    page.attach(conn, 0);
+    page.detach(conn);
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(page.closed).toBe(true);
+  });
+
+  it('runs onClose once and disposes owned resources, timers and subscriptions exactly once, in reverse order', async () => {
+    const pubsub = new MemoryPubSub();
+    const order: string[] = [];
+    const page = makePage({ pubsub, onClose: () => order.push('onClose(def)') });
+    page.onClose(() => order.push('onClose(page)'));
+    page.own(() => order.push('fn'));
+    page.own({ close: () => order.push('close()') });
+    page.own({ [Symbol.dispose]: () => order.push('dispose') } as Disposable);
+    page.own({ [Symbol.asyncDispose]: async () => order.push('asyncDispose') } as AsyncDisposable);
+    const ticks = vi.fn();
+    page.setInterval(ticks, 5);
+    page.subscribe('t', () => order.push('message'));
+    expect(pubsub.size).toBe(1);
+    await Promise.all([page.close(), page.close(), page.close()]);
+    expect(order).toEqual(['onClose(def)', 'onClose(page)', 'asyncDispose', 'dispose', 'close()', 'fn']);
+    expect(pubsub.size).toBe(0);
+    const calls = ticks.mock.calls.length;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ticks.mock.calls.length).toBe(calls);
+    pubsub.publish('t', 1);
+    await flush();
+    expect(order.filter((x) => x === 'message')).toHaveLength(0);
+  });
+
+  it('goes on disposing when one resource throws, and tells the client', async () => {
+    const page = makePage();
+    const conn = new RecordingConnection();
+    page.attach(conn, 0);
+    const second = vi.fn();
+    page.own(second);
+    page.own(() => { throw new Error('stuck lock'); });
+    await page.close();
+    expect(second).toHaveBeenCalledTimes(1);
+    expect(conn.of('expired')).toEqual([{ t: 'expired', reason: 'closed' }]);
+    expect(conn.closed?.code).toBe(4410);
+  });
+
+  it('runs timer and subscription callbacks through the mailbox, never between a handler\'s awaits', async () => {
+    const pubsub = new MemoryPubSub();
+    const page = makePage({ pubsub });
+    const log: string[] = [];
+    page.on('long', async () => {
+      log.push('handler start');
+      await new Promise((r) => setTimeout(r, 30));
+      log.push('handler end');
+    });
+    page.subscribe('news', (d) => log.push(`news ${d}`));
+    page.receiveEvent(1, 'long', null);
+    await flush();
+    pubsub.publish('news', 1);
+    page.setTimeout(() => log.push('timer'), 1);
+    await vi.waitFor(() => expect(log).toHaveLength(4));
+    expect(log).toEqual(['handler start', 'handler end', 'news 1', 'timer']);
+  });
+
+  it('is live only when rendering left handlers, timers, subscriptions or resources', () => {
+    expect(makePage().isLive).toBe(false);
+    const a = makePage(); a.on('x', () => {}); expect(a.isLive).toBe(true);
+    const b = makePage(); b.setTimeout(() => {}, 1000); expect(b.isLive).toBe(true); void b.close();
+    const c = makePage({ handlers: { y: () => {} } }); expect(c.isLive).toBe(true);
+  });
+});
