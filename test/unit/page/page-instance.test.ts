@@ -175,8 +175,8 @@ describe('PageInstance lifecycle', () => {
     page.onClose(() => order.push('onClose(page)'));
     page.own(() => order.push('fn'));
     page.own({ close: () => order.push('close()') });
-    page.own({ [Symbol.dispose]: () => order.push('dispose') } as Disposable);
-    page.own({ [Symbol.asyncDispose]: async () => order.push('asyncDispose') } as AsyncDisposable);
+    page.own({ [Symbol.dispose]: () => { order.push('dispose'); } });
+    page.own({ [Symbol.asyncDispose]: async () => { order.push('asyncDispose'); } });
     const ticks = vi.fn();
     page.setInterval(ticks, 5);
     page.subscribe('t', () => order.push('message'));

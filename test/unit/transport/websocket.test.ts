@@ -66,7 +66,7 @@ describe('WebSocket transport, with a real ws client', () => {
     const victim = await renderLive(server.url, '/live');
     const attacker = await renderLive(server.url, '/live');
     expect(attacker.cookie).not.toBe(victim.cookie);
-    for (const headers of [{ cookie: attacker.cookie }, {}]) {
+    for (const headers of [{ cookie: attacker.cookie }, {}] as Record<string, string>[]) {
       const c = connect(victim.id, headers);
       await c.opened;
       c.send({ t: 'hello', v: 1, ack: 0 });
