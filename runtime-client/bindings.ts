@@ -1,0 +1,109 @@
+/**
+ * Declarative bindings: `data-on-click|submit|input|change="event"` send that event to
+ * `document.serverSocket`, with `data-value-*` attributes merged into its data. One delegated
+ * listener per event type on the document covers elements added after load. The bound element
+ * carries `pb-pending` until the server's reply, so CSS can show work in progress.
+ *
+ * The listeners capture: pagebound reads a form or a value before any author handler runs, because
+ * a trusted event runs microtasks between listeners, so an author's `queueMicrotask(clear)` in a
+ * submit handler would otherwise empty the field before it was read.
+ */
+import { CssClass } from '../src/protocol/constants.js';
+
+interface TrackingSocket {
+  send(name: string, data?: unknown): void;
+  sendTracked?(name: string, data: unknown, done: () => void): void;
+}
+
+type Data = Record<string, unknown>;
+
+const inFlight = new WeakMap<Element, number>();
+/** Debounce per control, so two inputs bound through one ancestor do not swallow each other. */
+type Timer = ReturnType<typeof setTimeout>;
+const timers = { input: new WeakMap<Element, Timer>(), change: new WeakMap<Element, Timer>() };
+
+function pending(el: HTMLElement, delta: number): void {
+  const n = (inFlight.get(el) ?? 0) + delta;
+  inFlight.set(el, n);
+  el.classList.toggle(CssClass.pending, n > 0);
+}
+
+/** `data-value-user-id="7"` → `{ userId: "7" }` (the dataset's camelCase). */
+function extraValues(el: HTMLElement): Data {
+  const out: Data = {};
+  for (const key in el.dataset) {
+    if (key.length > 5 && key.startsWith('value')) out[key[5]!.toLowerCase() + key.slice(6)] = el.dataset[key];
+  }
+  return out;
+}
+
+function fire(el: HTMLElement, name: string, data: Data): void {
+  const socket = (document as { serverSocket?: TrackingSocket }).serverSocket;
+  if (!socket) return console.error(`pagebound: no live page for "${name}".`);
+  // The author's data-value-* win over user-editable fields of the same name.
+  const payload = { ...data, ...extraValues(el) };
+  pending(el, 1);
+  try {
+    if (socket.sendTracked) socket.sendTracked(name, payload, () => pending(el, -1));
+    else {
+      socket.send(name, payload);
+      pending(el, -1);
+    }
+  } catch (e) {
+    pending(el, -1);
+    console.error(e);
+  }
+}
+
+function bound(target: EventTarget | null, type: string): HTMLElement | null {
+  return target instanceof Element ? target.closest<HTMLElement>(`[data-on-${type}]`) : null;
+}
+
+/** Repeated names become arrays; files are skipped (they need `write()`, not JSON). */
+function formFields(form: HTMLFormElement, submitter: HTMLElement | null): Data {
+  const out: Data = {};
+  // With the submitter, the clicked button's name=value is included, as in a native submit.
+  new FormData(form, submitter).forEach((v, k) => {
+    if (typeof v !== 'string') return;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...(prev as unknown[]), v] : [prev, v];
+  });
+  return out;
+}
+
+function controlValue(c: Element): unknown {
+  if (c instanceof HTMLInputElement && c.type === 'checkbox') return c.checked;
+  if (c instanceof HTMLSelectElement && c.multiple) return Array.from(c.selectedOptions, (o) => o.value);
+  return 'value' in c ? (c as HTMLInputElement).value : c.textContent;
+}
+
+export function installBindings(doc: Document = document): void {
+  doc.addEventListener('click', (e) => {
+    const el = bound(e.target, 'click');
+    if (el) fire(el, el.dataset.onClick!, {});
+  }, true);
+
+  doc.addEventListener('submit', (e) => {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-on-submit')) return;
+    e.preventDefault();
+    fire(form, form.dataset.onSubmit!, formFields(form, (e as SubmitEvent).submitter ?? null));
+  }, true);
+
+  for (const type of ['input', 'change'] as const) {
+    doc.addEventListener(type, (e) => {
+      const el = bound(e.target, type);
+      const control = e.target as Element;
+      if (!el) return;
+      const name = el.getAttribute('data-on-' + type)!;
+      const ms = Number(el.dataset.debounce ?? (type === 'input' ? 150 : 0));
+      const send = (): void => {
+        const n = (control as HTMLInputElement).name;
+        fire(el, name, n ? { value: controlValue(control), name: n } : { value: controlValue(control) });
+      };
+      clearTimeout(timers[type].get(control));
+      if (ms > 0) timers[type].set(control, setTimeout(send, ms));
+      else send();
+    }, true);
+  }
+}

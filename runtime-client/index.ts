@@ -1,0 +1,77 @@
+/**
+ * Entry of the bundled runtime (`/_pagebound/client.<hash>.js`): connects the page's own instance
+ * named by the boot block, installs the data-on-* bindings, reflects the connection state as a class
+ * on <html>, and says goodbye when the tab leaves so the server frees the instance at once.
+ */
+import { BASE_PATH, BOOT_ELEMENT_ID, CssClass, PROTOCOL_VERSION } from '../src/protocol/constants.js';
+import { installBindings } from './bindings.js';
+import type { TransportMode } from './reconnect.js';
+import { closeAll, PAGE_ID, ServerSocket } from './server-socket.js';
+
+declare global {
+  interface Window {
+    /** For tests and debugging. */
+    __pagebound?: { socket: ServerSocket; readonly stats: ServerSocket['stats'] };
+  }
+}
+
+interface Boot {
+  /** Absent on a page that only loads the runtime for `new ServerSocket(path)`. */
+  id?: string;
+  v: number;
+  base?: string;
+  transport?: TransportMode;
+}
+
+function readBoot(): Boot | null {
+  const el = document.getElementById(BOOT_ELEMENT_ID);
+  if (!el) return null;
+  try {
+    const boot = JSON.parse(el.textContent ?? '') as Boot;
+    if (boot.id !== undefined && typeof boot.id !== 'string') throw new Error('bad id');
+    if (boot.v !== PROTOCOL_VERSION) console.warn('pagebound: protocol version mismatch', boot.v);
+    return boot;
+  } catch (e) {
+    console.error('pagebound: bad #pb-boot', e);
+    return null;
+  }
+}
+
+/** Exactly one of the state classes at a time (none before the first welcome and after close()). */
+function reflectState(socket: ServerSocket): void {
+  const list = document.documentElement.classList;
+  const { connected, reconnecting, expired } = CssClass;
+  const states: Array<[string, string]> = [
+    ['open', connected],
+    ['resume', connected],
+    ['disconnect', reconnecting],
+    ['reconnecting', reconnecting],
+    ['expired', expired],
+    ['close', ''],
+  ];
+  for (const [type, cls] of states) {
+    socket.addEventListener(type, () => {
+      // After expiry the final `close` keeps pb-expired: that is the state the page is left in.
+      if (!cls && list.contains(expired)) return;
+      list.remove(connected, reconnecting, expired);
+      if (cls) list.add(cls);
+    });
+  }
+}
+
+const boot = readBoot();
+if (boot?.id) {
+  const socket = new ServerSocket(location.pathname, {
+    base: boot.base ?? BASE_PATH,
+    transport: boot.transport,
+    [PAGE_ID]: boot.id,
+  });
+  reflectState(socket);
+  document.serverSocket = socket;
+  window.__pagebound = { socket, get stats() { return socket.stats; } };
+  // Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.
+  addEventListener('pageshow', (e) => e.persisted && location.reload());
+}
+window.ServerSocket = ServerSocket;
+installBindings();
+addEventListener('pagehide', closeAll);
