@@ -16,6 +16,8 @@ export interface PageboundOptions {
   secret?: string;
   /** Origins besides the page's own that may open live connections. Default `[]`. */
   allowedOrigins?: string[];
+  /** Transport the browser uses: WebSocket with HTTP fallback, or one of them only. Default 'auto'. */
+  transport?: 'auto' | 'ws' | 'http';
   /** Send a Content-Security-Policy with a per-response script nonce. Default true. */
   csp?: boolean;
   /** How long a dropped page instance waits for its client to come back, ms. Default 120000. */
@@ -40,6 +42,8 @@ export interface PageboundOptions {
   maxInstancesPerSession?: number;
   /** How long an HTTP long-poll is held open, ms. Default 25000. */
   pollMs?: number;
+  /** Most bytes of frames one long-poll answer carries; the rest go with the next poll. Default 32768. */
+  pollMaxBytes?: number;
 }
 
 export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret'>> & {
@@ -49,7 +53,7 @@ export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'sec
 
 const positive = [
   'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes',
-  'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs',
+  'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs', 'pollMaxBytes',
 ] as const;
 
 export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
@@ -60,6 +64,7 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     secret: opts.secret ?? process.env.PAGEBOUND_SECRET,
     allowedOrigins: opts.allowedOrigins ?? [],
     csp: opts.csp ?? true,
+    transport: opts.transport ?? 'auto',
     retainMs: opts.retainMs ?? Defaults.retainMs,
     connectTimeoutMs: opts.connectTimeoutMs ?? Defaults.connectTimeoutMs,
     heartbeatMs: opts.heartbeatMs ?? Defaults.heartbeatMs,
@@ -71,11 +76,13 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     maxInstances: opts.maxInstances ?? 10_000,
     maxInstancesPerSession: opts.maxInstancesPerSession ?? 100,
     pollMs: opts.pollMs ?? Defaults.pollMs,
+    pollMaxBytes: opts.pollMaxBytes ?? Defaults.pollMaxBytes,
   };
   for (const key of positive) {
     const v = resolved[key];
     if (!Number.isFinite(v) || v <= 0) throw new PB_ERR_CONFIG(`${key} must be a positive number`);
   }
+  if (!['auto', 'ws', 'http'].includes(resolved.transport)) throw new PB_ERR_CONFIG("transport must be 'auto', 'ws' or 'http'");
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
     throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');
   }

@@ -104,6 +104,8 @@ export interface PageDefinition<S = undefined, P extends Record<string, string> 
   state?: (ctx: RequestContext<P>) => S;
   /** Keep an instance even with no handlers (a page that only pushes). Default: live when it has handlers, timers, subscriptions or owned resources. */
   live?: boolean;
+  /** Load the browser runtime on a page that is not live, for `new ServerSocket(path)`. Default false. */
+  client?: boolean;
   get?: MethodHandler<S, P>;
   post?: MethodHandler<S, P>;
   put?: MethodHandler<S, P>;

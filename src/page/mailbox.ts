@@ -9,6 +9,7 @@ export class Mailbox {
   #queue: Task[] = [];
   #running = false;
   #closed = false;
+  #waiters: Array<{ below: number; resolve: () => void }> = [];
   readonly #onError: (err: unknown) => void;
 
   constructor(onError: (err: unknown) => void) {
@@ -27,16 +28,34 @@ export class Mailbox {
     return true;
   }
 
+  /** Resolves once fewer than `n` tasks wait (or the mailbox closes). */
+  whenBelow(n: number): Promise<void> {
+    if (this.#closed || this.#queue.length < n) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ below: n, resolve }));
+  }
+
   /** Refuses new tasks; tasks already queued are dropped. */
   close(): void {
     this.#closed = true;
     this.#queue.length = 0;
+    this.#wake();
+  }
+
+  #wake(): void {
+    if (this.#waiters.length === 0) return;
+    const size = this.#queue.length;
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!this.#closed && size >= w.below) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   async #drain(): Promise<void> {
     this.#running = true;
     while (this.#queue.length > 0) {
       const task = this.#queue.shift()!;
+      this.#wake();
       try {
         await task();
       } catch (err) {

@@ -45,7 +45,8 @@ export const logIdOf = (id: string): string => createHash('sha256').update(id).d
 
 export class PageInstance<S = unknown> implements Page<S> {
   readonly id: string;
-  readonly sessionId: string;
+  /** The owning browser session; set once the render decides the page is live. */
+  sessionId: string;
   readonly route: string;
   readonly createdAt = Date.now();
   state: S = undefined as S;
@@ -54,10 +55,10 @@ export class PageInstance<S = unknown> implements Page<S> {
   readonly #handlers = new Map<string, EventHandler<S>>();
   readonly #mailbox: Mailbox;
   readonly #channel: ServerChannel;
-  readonly #abort = new AbortController();
+  #abort: AbortController | undefined;
   readonly #cleanups: Cleanup[] = [];
   readonly #onClose: Array<() => unknown> = [];
-  readonly #log: FastifyBaseLogger;
+  #logger: FastifyBaseLogger | undefined;
   #lifeTimer: ReturnType<typeof setTimeout> | undefined;
   #closing: Promise<void> | undefined;
   #stream: PageStream | undefined;
@@ -67,7 +68,6 @@ export class PageInstance<S = unknown> implements Page<S> {
     this.id = opts.id;
     this.sessionId = opts.sessionId;
     this.route = opts.route;
-    this.#log = opts.log.child({ page: logIdOf(opts.id), route: opts.route });
     this.#channel = new ServerChannel(opts);
     this.#mailbox = new Mailbox((err) => this.#report(err, 'task'));
     for (const [name, fn] of Object.entries(opts.handlers ?? {})) this.#handlers.set(name, fn);
@@ -81,13 +81,26 @@ export class PageInstance<S = unknown> implements Page<S> {
     return this.#lifecycle === 'closed';
   }
   get signal(): AbortSignal {
+    // Made on first use: most pages never ask, and every render of a non-live page makes an instance.
+    this.#abort ??= new AbortController();
+    if (this.closed && !this.#abort.signal.aborted) this.#abort.abort('page closed');
     return this.#abort.signal;
+  }
+
+  get #log(): FastifyBaseLogger {
+    this.#logger ??= this.#opts.log.child({ page: logIdOf(this.id), route: this.route });
+    return this.#logger;
   }
   get channel(): ServerChannel {
     return this.#channel;
   }
   get mailboxSize(): number {
     return this.#mailbox.size;
+  }
+
+  /** Resolves once fewer than `n` events wait; transports pause reading until then. */
+  mailboxBelow(n: number): Promise<void> {
+    return this.#mailbox.whenBelow(n);
   }
 
   /** Whether rendering left anything that needs the page to stay alive. */
@@ -193,11 +206,13 @@ export class PageInstance<S = unknown> implements Page<S> {
   }
 
   /**
-   * Takes a client event into the mailbox. Returns false, without accepting it, when the mailbox is
-   * full: the client will resend it. A duplicate is acknowledged again and dropped.
+   * Takes a client event into the mailbox. Past `maxMailbox` a transport stops reading, so what
+   * arrives after that is only what was already in flight; twice the limit means a client that
+   * ignores backpressure, and the event is refused unaccepted (the client resends it later). A
+   * duplicate is acknowledged again and dropped.
    */
   receiveEvent(s: number, name: string, data: unknown): 'ok' | 'full' | 'gap' {
-    if (s > this.#channel.inLast && this.#mailbox.size >= this.#opts.maxMailbox) return 'full';
+    if (s > this.#channel.inLast && this.#mailbox.size >= 2 * this.#opts.maxMailbox) return 'full';
     const incoming = this.#channel.accept(s);
     if (incoming === 'gap') return 'gap';
     if (incoming === 'duplicate') return 'ok';
@@ -223,7 +238,8 @@ export class PageInstance<S = unknown> implements Page<S> {
     this.#lifecycle = 'closed';
     clearTimeout(this.#lifeTimer);
     this.#mailbox.close();
-    this.#abort.abort();
+    // A string reason: an aborted signal without one builds a DOMException and its stack.
+    this.#abort?.abort('page closed');
     this.#log.debug({ reason }, 'page closed');
     for (const fn of this.#onClose) {
       try { await fn(); } catch (err) { this.#report(err, 'onClose'); }

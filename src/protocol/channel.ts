@@ -110,9 +110,21 @@ export class ServerChannel {
     return true;
   }
 
-  /** Frames after `a`, for an HTTP poll (which resends whatever a lost response carried). */
-  framesAfter(a: number): string[] {
-    return this.#buffer.filter((f) => f.s > a).map((f) => f.json);
+  /**
+   * Frames after `a`, at most `maxBytes` of them (always at least one), for an HTTP poll, which
+   * resends whatever a lost response carried. The cap lets a lossy link make progress: an answer
+   * that is cut on the way is resent whole, so it must be small enough to get through.
+   */
+  framesAfter(a: number, maxBytes = Infinity): string[] {
+    const out: string[] = [];
+    let bytes = 0;
+    for (const f of this.#buffer) {
+      if (f.s <= a) continue;
+      if (out.length > 0 && bytes + f.json.length > maxBytes) break;
+      out.push(f.json);
+      bytes += f.json.length;
+    }
+    return out;
   }
 
   heartbeat(): void {

@@ -47,6 +47,7 @@ export const Defaults = {
   heartbeatTimeoutMs: 30_000,
   ackDelayMs: 50,
   pollMs: 25_000,
+  pollMaxBytes: 32_768,
   retainMs: 120_000,
   connectTimeoutMs: 10_000,
 } as const;

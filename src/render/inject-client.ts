@@ -8,9 +8,14 @@ import type { ClientBundle } from './client-bundle.js';
 
 const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
-export function injectClient(html: string, pageId: string, nonce: string, bundle: ClientBundle): string {
+/** `pageId` is absent for a page that only loads the runtime (for `new ServerSocket(path)`). */
+export function injectClient(
+  html: string, pageId: string | undefined, nonce: string, bundle: ClientBundle, transport: 'auto' | 'ws' | 'http' = 'auto',
+): string {
   // `<` is escaped so no value can close the script element early.
-  const boot = JSON.stringify({ id: pageId, v: PROTOCOL_VERSION, base: BASE_PATH }).replace(/</g, '\\u003c');
+  const boot = JSON.stringify({
+    ...(pageId ? { id: pageId } : {}), v: PROTOCOL_VERSION, base: BASE_PATH, ...(transport !== 'auto' ? { transport } : {}),
+  }).replace(/</g, '\\u003c');
   const tags =
     `<script type="application/json" id="${BOOT_ELEMENT_ID}">${boot}</script>` +
     `<script nonce="${attr(nonce)}" src="${bundle.url}" integrity="${bundle.integrity}"></script>`;

@@ -2,7 +2,7 @@
  * The request side of a page: route match → page module → instance → method handler → template →
  * injected client. The instance it creates is kept only when the render left it live.
  */
-import { randomBytes } from 'node:crypto';
+import { nanoid } from 'nanoid';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,7 +10,7 @@ import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
 import { isDefinedPage, type Redirect, type RequestContext } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
-import { ensureSession } from '../session/session.js';
+import { ensureSession, readSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
 import { devErrorHtml, plainErrorHtml } from './error-page.js';
 import { PB_ERR_METHOD_NOT_ALLOWED, PB_ERR_NOT_FOUND } from '../errors.js';
@@ -68,8 +68,10 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     throw new PB_ERR_METHOD_NOT_ALLOWED();
   }
 
-  const sessionId = ensureSession(request, reply);
-  const nonce = randomBytes(16).toString('base64');
+  // Read, not created: a page that turns out not to be live sets no cookie and stays cacheable.
+  const sessionId = readSession(request) ?? '';
+  // nanoid draws from a pooled buffer: a fresh randomBytes() per response was a measurable cost.
+  const nonce = nanoid(22);
   const ctx = makeContext(request, reply, params, nonce);
   const instance = createInstance(rt, def, route, sessionId);
   let html: string;
@@ -90,13 +92,15 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
 
   // A HEAD request gets the page's headers but no instance: nobody will connect to it.
   if (instance.isLive && verb !== 'head') {
+    instance.sessionId = sessionId || ensureSession(request, reply);
     rt.registry.add(instance);
     instance.rendered();
-    html = injectClient(html, instance.id, nonce, rt.bundle);
+    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport);
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
-  } else if (instance.isLive) {
-    await instance.close('head');
+  } else {
+    if (instance.isLive) await instance.close('head');
+    if (def.client) html = injectClient(html, undefined, nonce, rt.bundle, rt.options.transport);
   }
   if (rt.options.csp) reply.header('content-security-policy', contentSecurityPolicy(nonce));
   reply.type('text/html; charset=utf-8').send(html);

@@ -21,6 +21,8 @@ export class Templates {
   readonly #root: string;
   readonly #dev: boolean;
   readonly #choices = new Map<string, TemplateChoice>();
+  /** Compiled inline templates: renderString would compile the same source on every request. */
+  readonly #inline = new Map<string, ReturnType<Eta['compile']>>();
 
   constructor(root: string, dev: boolean) {
     this.#root = root;
@@ -68,9 +70,15 @@ export class Templates {
   }
 
   render(choice: TemplateChoice, data: Record<string, unknown>): string {
-    const body = 'inline' in choice.template
-      ? this.eta.renderString(choice.template.inline, data)
-      : this.eta.render(choice.template.file, data);
+    let body: string;
+    if ('inline' in choice.template) {
+      const source = choice.template.inline;
+      let fn = this.#inline.get(source);
+      if (!fn) this.#inline.set(source, (fn = this.eta.compile(source)));
+      body = this.eta.render(fn, data);
+    } else {
+      body = this.eta.render(choice.template.file, data);
+    }
     if (!choice.layout) return body;
     return this.eta.render(choice.layout, { ...data, body });
   }

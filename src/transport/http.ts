@@ -61,8 +61,8 @@ class HttpConnection implements Connection {
   }
 
   /** Frames for a poll whose client processed everything up to `a`: control frames, then the replay. */
-  framesFor(a: number): string[] {
-    return [...this.takeControl(), ...this.instance.channel.framesAfter(a)];
+  framesFor(a: number, maxBytes: number): string[] {
+    return [...this.takeControl(), ...this.instance.channel.framesAfter(a, maxBytes)];
   }
 
   /** Resolves when there is something to send, the poll is superseded, or `ms` pass. */
@@ -85,7 +85,7 @@ const body = (frames: string[]) => `[${frames.join(',')}]`;
 
 export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
   const live = new Map<string, HttpConnection>();
-  const { pollMs, heartbeatTimeoutMs, maxFrameBytes } = rt.options;
+  const { pollMs, pollMaxBytes, heartbeatTimeoutMs, maxFrameBytes } = rt.options;
 
   // An HTTP client has no socket to lose; it is gone when it stops polling.
   const sweep = setInterval(() => {
@@ -130,6 +130,10 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
       const conn = connectionOf(request, reply);
       if (!conn) return reply;
       conn.lastSeen = Date.now();
+      if (conn.instance.mailboxSize >= rt.options.maxMailbox) {
+        // Nothing of this batch is accepted; the client resends it after a pause.
+        return reply.code(429).send(body([JSON.stringify({ t: 'ack', a: conn.instance.channel.inLast })]));
+      }
       for (const frame of frames as ClientFrame[]) {
         if (!handleFrame(conn.instance, frame, conn)) break;
       }
@@ -145,14 +149,14 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
       const a = Number.isSafeInteger(request.body?.a) ? (request.body!.a as number) : 0;
       conn.instance.channel.onAck(a);
       conn.lastSeen = Date.now();
-      let frames = conn.framesFor(a);
+      let frames = conn.framesFor(a, pollMaxBytes);
       if (frames.length === 0) {
         // Ends early if the client goes away, so a dead poll does not hold the connection open.
         const gone = () => conn.interrupt();
         request.raw.once('close', gone);
         await conn.wait(pollMs);
         request.raw.off('close', gone);
-        frames = conn.framesFor(a);
+        frames = conn.framesFor(a, pollMaxBytes);
       }
       conn.lastSeen = Date.now();
       return reply.type('application/json').header('cache-control', 'no-store').send(body(frames));

@@ -40,6 +40,8 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
   const { heartbeatMs, heartbeatTimeoutMs, connectTimeoutMs } = rt.options;
   let instance: PageInstance<any> | undefined;
   let lastHeard = Date.now();
+  let paused = false;
+  const { maxMailbox } = rt.options;
 
   const conn: Connection = {
     kind: 'ws',
@@ -93,7 +95,16 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
       instance.attach(conn, frame.ack);
       return;
     }
-    handleFrame(instance, frame, conn);
+    if (!handleFrame(instance, frame, conn)) return;
+    if (!paused && instance.mailboxSize >= maxMailbox) {
+      // Backpressure: stop reading the socket (TCP pushes back on the client) until half drained.
+      paused = true;
+      socket.pause();
+      void instance.mailboxBelow(maxMailbox / 2).then(() => {
+        paused = false;
+        if (socket.readyState === socket.OPEN) socket.resume();
+      });
+    }
   });
 
   socket.on('close', () => {

@@ -116,17 +116,25 @@ describe('PageInstance mailbox', () => {
     expect(runs).toBe(1);
   });
 
-  it('refuses events past maxMailbox without accepting them', async () => {
+  it('refuses events past twice maxMailbox without accepting them, and says when it has drained', async () => {
     const page = makePage({ maxMailbox: 2 });
     let release!: () => void;
     page.on('block', () => new Promise<void>((r) => (release = r)));
     expect(page.receiveEvent(1, 'block', null)).toBe('ok'); // running, mailbox now empty
     await flush();
-    expect(page.receiveEvent(2, 'block', null)).toBe('ok');
-    expect(page.receiveEvent(3, 'block', null)).toBe('ok');
-    expect(page.receiveEvent(4, 'block', null)).toBe('full');
-    expect(page.channel.inLast).toBe(3);
-    release();
+    for (let s = 2; s <= 5; s++) expect(page.receiveEvent(s, 'block', null)).toBe('ok');
+    expect(page.mailboxSize).toBe(4);
+    expect(page.receiveEvent(6, 'block', null)).toBe('full');
+    expect(page.channel.inLast).toBe(5);
+    let drained = false;
+    void page.mailboxBelow(2).then(() => (drained = true));
+    release(); // task 2 runs, 3 wait
+    await flush();
+    release(); // task 3 runs, 2 wait
+    await flush();
+    expect(drained).toBe(false);
+    release(); // task 4 runs, 1 waits
+    await vi.waitFor(() => expect(drained).toBe(true));
   });
 });
 

@@ -99,6 +99,20 @@ describe('WebSocket transport, with a real ws client', () => {
     expect(server.app.pagebound.registry.get(page.id)?.closed).toBe(false);
   });
 
+  it('takes a burst far larger than maxMailbox by pausing the socket, not by refusing it', async () => {
+    const page = await renderLive(server.url, '/push');
+    const c = connect(page.id, { cookie: page.cookie });
+    await c.opened;
+    c.send({ t: 'hello', v: 1, ack: 0 });
+    await c.until((f) => f.some((x) => x.t === 'welcome'));
+    // One write: thousands of frames reach the server in a few TCP reads.
+    const burst = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ t: 'ev', s: i + 1, n: 'echo', d: i + 1 }));
+    for (const f of burst) c.ws.send(f);
+    await c.until((f) => f.filter((x) => x.t === 're').length === 5000, 20_000);
+    expect(c.closed).toBeUndefined();
+    expect(c.of('re').map((f) => f.d)).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
+  });
+
   it('replaces an older connection with a newer one for the same page (close 4409)', async () => {
     const page = await renderLive(server.url, '/live');
     const first = connect(page.id, { cookie: page.cookie });

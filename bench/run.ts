@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: runs the benchmark scenarios, prints each result as it completes, and writes
+ * the whole report to bench/results/<date>-<hostname>.md. See docs/benchmarks.md.
+ *
+ * Speed and memory are measured here and never in tests. The machine is shared and noisy, so no
+ * absolute figure is meaningful alone: every scenario measures a peer in the same run and reports
+ * ratios.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig, type BenchConfig, type ScenarioName } from './lib/config.js';
+import { machineFacts } from './lib/machine.js';
+import { REPO_ROOT } from './lib/child-server.js';
+import { machineSection, renderFailure, renderSection, type Section } from './lib/report.js';
+import { renderScenario } from './scenarios/render.js';
+import { liveRenderScenario } from './scenarios/live-render.js';
+import { roundTripScenario } from './scenarios/roundtrip.js';
+import { idleScenario } from './scenarios/idle.js';
+
+const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConfig) => Promise<Section[]> }> = [
+  { name: 'render', title: '1. Render throughput', run: renderScenario },
+  { name: 'live', title: '2. Live page render cost', run: liveRenderScenario },
+  { name: 'roundtrip', title: '3. Event round trip', run: roundTripScenario },
+  { name: 'idle', title: '4. Idle connections memory', run: idleScenario },
+];
+
+const cfg = loadConfig();
+const started = Date.now();
+
+// Every loop below is bounded on its own; this is the backstop should one of them not be.
+const limitMs = cfg.quick ? 180_000 : 600_000;
+setTimeout(() => {
+  console.error(`bench: still running after ${limitMs / 1000} s, giving up`);
+  process.exit(2);
+}, limitMs).unref();
+
+const facts = machineFacts(REPO_ROOT);
+const mode = cfg.quick ? 'quick (BENCH_QUICK=1): smoke run, figures too short to quote' : 'full';
+const parts: string[] = [
+  '# pagebound benchmarks',
+  machineSection(facts, mode),
+  'Figures are medians over interleaved rounds on a shared machine: compare the ratios, which set each target against a peer measured in the same run, not absolute numbers across runs.',
+];
+console.log(parts.join('\n\n') + '\n');
+
+let failed = 0;
+for (const scenario of scenarios) {
+  if (!cfg.only.has(scenario.name)) continue;
+  let text: string;
+  const t0 = Date.now();
+  try {
+    text = (await scenario.run(cfg)).map(renderSection).join('\n\n');
+  } catch (err) {
+    failed++;
+    text = renderFailure(scenario.title, err);
+    if (err instanceof Error && err.stack) console.error(err.stack);
+  }
+  parts.push(text);
+  console.log(`${text}\n\n_(${scenario.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s)_\n`);
+}
+
+const seconds = ((Date.now() - started) / 1000).toFixed(0);
+parts.push(`_Run took ${seconds} s._`);
+// A smoke run gets its own name so it never overwrites the day's full results.
+const file = path.join(REPO_ROOT, 'bench', 'results', `${facts.date.slice(0, 10)}-${facts.hostname}${cfg.quick ? '-quick' : ''}.md`);
+mkdirSync(path.dirname(file), { recursive: true });
+writeFileSync(file, parts.join('\n\n') + '\n');
+console.log(`Run took ${seconds} s. Written to ${path.relative(REPO_ROOT, file)}`);
+process.exitCode = failed > 0 ? 1 : 0;

@@ -1,0 +1,7 @@
+// A plain page (no instance of its own) that loads the runtime to talk to a separate script.
+import { definePage } from 'pagebound';
+
+export default definePage({
+  client: true,
+  get: () => ({ title: 'ServerSocket to a separate script' }),
+});
