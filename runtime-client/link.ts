@@ -89,9 +89,11 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
 
   const retryLater = (code: number, wasOpen: boolean): void => {
     if (wasOpen) {
-      // Backoff restarts only after a connection that held: a server closing 4429 right after
-      // every welcome must not be hammered at the base delay.
-      if (Date.now() - welcomedAt >= STABLE_MS) retry.attempt = 0;
+      // A welcomed connection lost to the network restarts backoff, so a flapping link resumes
+      // quickly. A server pushing back (4429 mailbox full, 4400) restarts it only after the
+      // connection held a while, so such a server is not hammered at the base delay.
+      const pushback = code === CloseCode.MAILBOX_FULL || code === CloseCode.PROTOCOL;
+      if (!pushback || Date.now() - welcomedAt >= STABLE_MS) retry.attempt = 0;
       hooks.status('disconnect', { code });
     }
     const delay = retry.schedule(connect);

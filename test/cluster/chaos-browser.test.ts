@@ -50,10 +50,13 @@ describe.each(['ws', 'http'] as const)('Chromium chaos over %s', (transport) => 
     const cutsBefore = proxy.cuts;
     let offlineSpells = 0;
     let running = true;
-    proxy.cutMidStream(true, 300, transport === 'ws' ? 6000 : 40_000);
+    // Byte-budget cuts land mid-frame; they are kept above a few KB because a server replaying a
+    // backlog spends a small budget at once, cutting every connection before the browser's own
+    // resends get out (the Node chaos test covers budgets down to 300 bytes).
+    proxy.cutMidStream(true, 1000, 60_000);
     const monkey = (async () => {
       while (running) {
-        await new Promise((r) => setTimeout(r, 150 + Math.random() * 300));
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 250));
         if (!running) break;
         if (Math.random() < 0.15) {
           offlineSpells++;
@@ -71,7 +74,7 @@ describe.each(['ws', 'http'] as const)('Chromium chaos over %s', (transport) => 
         const socket = (document as any).serverSocket;
         const got: number[] = ((window as any).__got = []);
         socket.addEventListener('p', (e: any) => got.push(e.data));
-        socket.send('pushes', { count, perTick: 10, everyMs: 25 });
+        socket.send('pushes', { count, perTick: 10, everyMs: 40 });
         for (let i = 1; i <= count; i++) {
           for (;;) {
             try {
@@ -83,7 +86,7 @@ describe.each(['ws', 'http'] as const)('Chromium chaos over %s', (transport) => 
               await new Promise((r) => setTimeout(r, 50));
             }
           }
-          if (i % 10 === 0) await new Promise((r) => setTimeout(r, 25));
+          if (i % 10 === 0) await new Promise((r) => setTimeout(r, 40));
         }
       }, COUNT);
       await page.waitForFunction((count) => (window as any).__got.length >= count, COUNT, { polling: 100, timeout: 90_000 });
@@ -98,7 +101,8 @@ describe.each(['ws', 'http'] as const)('Chromium chaos over %s', (transport) => 
     expect(await page.evaluate(() => (window as any).__got)).toEqual(range(COUNT));
     expect(instance.state.log).toEqual(range(COUNT));
     expect(proxy.cuts - cutsBefore + offlineSpells).toBeGreaterThanOrEqual(20);
-    expect(await page.evaluate(() => (window as any).__pagebound.stats.connects)).toBeGreaterThanOrEqual(10);
+    // WebSocket re-attaches on every cut; HTTP only re-handshakes when its connection expires.
+    if (transport === 'ws') expect(await page.evaluate(() => (window as any).__pagebound.stats.connects)).toBeGreaterThanOrEqual(10);
     expect(errors.map(String)).toEqual([]);
     await context.close();
   }, 180_000);

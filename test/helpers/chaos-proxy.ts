@@ -21,6 +21,8 @@ export interface ChaosProxy {
 
 export async function startChaosProxy(targetPort: number, host = '127.0.0.1'): Promise<ChaosProxy> {
   const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  /** Pairs whose last bytes are being written before their reset. */
+  const dying = new WeakSet<object>();
   let cuts = 0;
   let midStream: { min: number; max: number } | undefined;
 
@@ -40,20 +42,27 @@ export async function startChaosProxy(targetPort: number, host = '127.0.0.1'): P
       const upstream = net.connect(targetPort, host);
       const pair = { client, upstream };
       pairs.add(pair);
-      let budget = midStream ? midStream.min + Math.floor(Math.random() * (midStream.max - midStream.min + 1)) : Infinity;
-      const forward = (from: net.Socket, to: net.Socket) => (chunk: Buffer) => {
-        if (!pairs.has(pair)) return;
-        if (chunk.length >= budget) {
-          // Forward part of the chunk, then reset: the peer sees a frame cut in the middle.
-          if (budget > 0) to.write(chunk.subarray(0, budget));
-          cut(pair);
-          return;
-        }
-        budget -= chunk.length;
-        to.write(chunk);
+      // Each direction has its own byte budget, so a burst one way cannot starve the other.
+      const draw = () => (midStream ? midStream.min + Math.floor(Math.random() * (midStream.max - midStream.min + 1)) : Infinity);
+      const forward = (_from: net.Socket, to: net.Socket) => {
+        let budget = draw();
+        return (chunk: Buffer) => {
+          if (!pairs.has(pair) || dying.has(pair)) return;
+          if (chunk.length >= budget) {
+            // Forward part of the chunk, then reset once it is written (a reset discards unsent
+            // data): the peer sees a frame cut in the middle.
+            dying.add(pair);
+            if (budget > 0) to.write(chunk.subarray(0, budget), () => cut(pair));
+            else cut(pair);
+            return;
+          }
+          budget -= chunk.length;
+          to.write(chunk);
+        };
       };
-      forward(client, upstream)(first);
-      client.on('data', forward(client, upstream));
+      const up = forward(client, upstream);
+      up(first);
+      client.on('data', up);
       upstream.on('data', forward(upstream, client));
       const end = () => {
         if (pairs.delete(pair)) {
