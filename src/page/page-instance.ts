@@ -103,6 +103,17 @@ export class PageInstance<S = unknown> implements Page<S> {
     return this.#mailbox.whenBelow(n);
   }
 
+  /**
+   * When the transport should stop reading from the client: a promise that settles once it may
+   * go on, or undefined when nothing is backed up (the mailbox, or stream bytes the page has not read).
+   */
+  backpressure(): Promise<void> | undefined {
+    const max = this.#opts.maxMailbox;
+    if (this.#mailbox.size >= max) return this.#mailbox.whenBelow(max / 2);
+    if (this.#stream?.backlogged) return this.#stream.whenRead();
+    return undefined;
+  }
+
   /** Whether rendering left anything that needs the page to stay alive. */
   get isLive(): boolean {
     return this.#opts.live === true || this.#handlers.size > 0 || this.#opts.catchAll !== undefined || this.#cleanups.length > 0;

@@ -26,6 +26,8 @@ export class ServerChannel {
   #inLast = 0;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #conn: Connection | null = null;
+  #acked = 0;
+  readonly #ackListeners = new Set<(a: number) => void>();
   readonly #limits: ChannelLimits;
 
   constructor(limits: ChannelLimits) {
@@ -87,6 +89,16 @@ export class ServerChannel {
       i++;
     }
     if (i > 0) this.#buffer.splice(0, i);
+    if (a > this.#acked) {
+      this.#acked = a;
+      for (const listener of this.#ackListeners) listener(a);
+    }
+  }
+
+  /** Calls `listener` each time the client's ack advances; returns the unsubscribe. */
+  onAcked(listener: (a: number) => void): () => void {
+    this.#ackListeners.add(listener);
+    return () => this.#ackListeners.delete(listener);
   }
 
   /** Why a client that processed up to `ack` cannot resume, or null when it can. */
@@ -133,6 +145,7 @@ export class ServerChannel {
 
   close(): void {
     clearTimeout(this.#ackTimer);
+    this.#ackListeners.clear();
     this.#conn = null;
     this.#buffer = [];
     this.#bufferBytes = 0;

@@ -130,7 +130,7 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
       const conn = connectionOf(request, reply);
       if (!conn) return reply;
       conn.lastSeen = Date.now();
-      if (conn.instance.mailboxSize >= rt.options.maxMailbox) {
+      if (conn.instance.backpressure()) {
         // Nothing of this batch is accepted; the client resends it after a pause.
         return reply.code(429).send(body([JSON.stringify({ t: 'ack', a: conn.instance.channel.inLast })]));
       }

@@ -41,7 +41,6 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
   let instance: PageInstance<any> | undefined;
   let lastHeard = Date.now();
   let paused = false;
-  const { maxMailbox } = rt.options;
 
   const conn: Connection = {
     kind: 'ws',
@@ -95,12 +94,13 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
       instance.attach(conn, frame.ack);
       return;
     }
-    if (!handleFrame(instance, frame, conn)) return;
-    if (!paused && instance.mailboxSize >= maxMailbox) {
-      // Backpressure: stop reading the socket (TCP pushes back on the client) until half drained.
+    if (!handleFrame(instance, frame, conn) || paused) return;
+    const wait = instance.backpressure();
+    if (wait) {
+      // Stop reading the socket, so TCP pushes back on the client, until the page catches up.
       paused = true;
       socket.pause();
-      void instance.mailboxBelow(maxMailbox / 2).then(() => {
+      void wait.then(() => {
         paused = false;
         if (socket.readyState === socket.OPEN) socket.resume();
       });
