@@ -95,7 +95,9 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
     }
   }, Math.min(1000, heartbeatTimeoutMs / 4));
   sweep.unref();
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: the HTTP server's close waits for in-flight requests, and a held
+  // long-poll is one, so shutdown would otherwise hang for up to pollMs.
+  app.addHook('preClose', async () => {
     clearInterval(sweep);
     for (const conn of live.values()) conn.close(CloseCode.NORMAL);
   });

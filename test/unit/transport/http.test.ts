@@ -113,3 +113,19 @@ describe('HTTP transport: POST up, long-poll down (real port)', () => {
     ws.ws.terminate();
   });
 });
+
+describe('HTTP transport shutdown', () => {
+  it('ends held long-polls when the server closes, instead of waiting pollMs', async () => {
+    const server = await startServer({ pagesDir: fixture('site'), pollMs: 20_000 });
+    const page = await renderLive(server.url, '/push');
+    const h = { 'content-type': 'application/json', sessionid: page.id, cookie: page.cookie, origin: server.origin };
+    const res = await fetch(server.url + '/_pagebound/http/send', { method: 'POST', headers: h, body: JSON.stringify([{ t: 'hello', v: 1, ack: 0 }]) });
+    const [{ cid }] = await res.json();
+    const polling = fetch(server.url + '/_pagebound/http/poll', { method: 'POST', headers: { ...h, 'pb-conn': cid }, body: '{"a":0}' });
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await server.close();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await polling).status).toBe(200);
+  });
+});
