@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
+import { getClientBundle } from '../../../src/render/client-bundle.js';
+
+/** The size budget of the injected runtime, min+gzip. Raise it deliberately, not by accident. */
+const BUDGET_BYTES = 7 * 1024;
+
+describe('client bundle', () => {
+  it(`stays within its size budget (${BUDGET_BYTES} bytes min+gzip)`, async () => {
+    const bundle = await getClientBundle();
+    const size = gzipSync(bundle.code, { level: 9 }).length;
+    expect(size).toBeLessThanOrEqual(BUDGET_BYTES);
+    expect(size).toBeGreaterThan(1000); // a real runtime, not an empty file
+  });
+
+  it('is one file addressed by its content hash, with a matching integrity value', async () => {
+    const bundle = await getClientBundle();
+    expect(bundle.url).toMatch(/^\/_pagebound\/client\.[0-9a-f]{12}\.js$/);
+    const { createHash } = await import('node:crypto');
+    expect(bundle.integrity).toBe(`sha256-${createHash('sha256').update(bundle.code).digest('base64')}`);
+  });
+});
