@@ -59,6 +59,34 @@ function reflectState(socket: ServerSocket): void {
   }
 }
 
+/**
+ * The default "Reconnecting…" badge, for pages whose layout has no `#pb-status` of its own. It is
+ * shown only while reconnecting or expired, and an author's element with that id replaces it.
+ */
+function defaultIndicator(socket: ServerSocket): void {
+  let badge: HTMLElement | undefined;
+  const show = (text: string | null): void => {
+    if (document.getElementById('pb-status')) return;
+    if (!badge && text) {
+      badge = document.createElement('div');
+      badge.id = 'pb-status-default';
+      badge.setAttribute('role', 'status');
+      badge.style.cssText =
+        'position:fixed;bottom:.75rem;right:.75rem;z-index:2147483647;padding:.25rem .6rem;border-radius:.3rem;' +
+        'font:13px/1.4 system-ui,sans-serif;background:#333;color:#fff;opacity:.85;pointer-events:none';
+      document.body?.append(badge);
+    }
+    if (!badge) return;
+    badge.textContent = text ?? '';
+    badge.hidden = !text;
+  };
+  socket.addEventListener('disconnect', () => show('Reconnecting…'));
+  socket.addEventListener('reconnecting', () => show('Reconnecting…'));
+  socket.addEventListener('resume', () => show(null));
+  socket.addEventListener('open', () => show(null));
+  socket.addEventListener('expired', () => show('This page has expired'));
+}
+
 const boot = readBoot();
 if (boot?.id) {
   const socket = new ServerSocket(location.pathname, {
@@ -67,6 +95,7 @@ if (boot?.id) {
     [PAGE_ID]: boot.id,
   });
   reflectState(socket);
+  defaultIndicator(socket);
   document.serverSocket = socket;
   window.__pagebound = { socket, get stats() { return socket.stats; } };
   // Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.

@@ -78,11 +78,15 @@ describe('page lifecycle in Chromium', () => {
     await context.setOffline(true);
     await expect.poll(() => instance.lifecycle, { timeout: 5000 }).toBe('disconnected');
     await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-reconnecting'), null, { polling: 50 });
+    // A page whose layout has no #pb-status gets the runtime's own unobtrusive badge.
+    expect(await w.page.isVisible('#pb-status-default')).toBe(true);
+    expect(await w.page.textContent('#pb-status-default')).toBe('Reconnecting…');
     await new Promise((r) => setTimeout(r, 1000));
     expect(instance.closed).toBe(false);
     await context.setOffline(false);
     await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50, timeout: 10_000 });
     expect(instance.lifecycle).toBe('connected');
+    expect(await w.page.isVisible('#pb-status-default')).toBe(false);
     expect(await w.page.evaluate(() => (document as any).serverSocket.call('whoami'))).toBe(w.id);
   });
 
