@@ -18,8 +18,9 @@ import { withServerCpu } from '../lib/server-cpu.js';
 const MARKERS = ['id="items"', 'id="footer"'];
 const UNLIMITED = { maxInstances: 1_000_000, maxInstancesPerSession: 1_000_000 };
 
+/** The session cookie a live page hands out (a non-live page sets none). */
 async function sessionCookie(server: ChildServer): Promise<string> {
-  const { headers } = await expectPage(`${server.url}/static`, MARKERS);
+  const { headers } = await expectPage(`${server.url}/live`, MARKERS);
   const cookie = headers.get('set-cookie')?.split(';')[0];
   if (!cookie) throw new Error('pagebound set no session cookie');
   return cookie;

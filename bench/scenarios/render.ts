@@ -18,8 +18,10 @@ export async function renderScenario(cfg: BenchConfig): Promise<Section[]> {
   try {
     const bareRes = await expectPage(`${bare.url}/static`, MARKERS);
     const pbRes = await expectPage(`${pb.url}/static`, MARKERS);
-    const cookie = pbRes.headers.get('set-cookie')?.split(';')[0];
-    if (!cookie) throw new Error('pagebound set no session cookie; the "returning visitor" row needs one');
+    // A non-live page sets no cookie (it keeps no instance); a live page hands one out.
+    if (pbRes.headers.get('set-cookie')) throw new Error('a non-live page set a cookie; it should stay cacheable');
+    const cookie = (await fetch(`${pb.url}/live`)).headers.get('set-cookie')?.split(';')[0];
+    if (!cookie) throw new Error('pagebound set no session cookie on a live page; the "returning visitor" row needs one');
     const bareBody = bareRes.html;
     const pbBody = pbRes.html;
     const inlineBody = (await expectPage(`${pb.url}/inline`, MARKERS, { cookie })).html;

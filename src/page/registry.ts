@@ -26,7 +26,9 @@ export class Registry {
 
   /**
    * Adds an instance. Past the per-session limit the session's oldest never-connected (else oldest)
-   * instance closes; past the process limit the new one is refused.
+   * instance closes. Past the process limit the oldest never-connected instance anywhere closes —
+   * a flood of cookie-less renders (each its own session) evicts its own kind, not pages whose
+   * tabs are connected — and only when every instance is connected is the new one refused.
    */
   add(instance: PageInstance<any>): void {
     let set = this.#bySession.get(instance.sessionId);
@@ -36,7 +38,16 @@ export class Registry {
       this.remove(victim);
       void victim.close('session-limit');
     }
-    if (this.#pages.size >= this.#maxInstances) throw new PB_ERR_TOO_MANY_PAGES();
+    if (this.#pages.size >= this.#maxInstances) {
+      let victim: PageInstance<any> | undefined;
+      // Map order is insertion order, so the first never-connected one is the oldest.
+      for (const p of this.#pages.values()) {
+        if (p.lifecycle === 'rendered') { victim = p; break; }
+      }
+      if (!victim) throw new PB_ERR_TOO_MANY_PAGES();
+      this.remove(victim);
+      void victim.close('instance-limit');
+    }
     this.#pages.set(instance.id, instance);
     if (!set) this.#bySession.set(instance.sessionId, (set = new Set()));
     set.add(instance);

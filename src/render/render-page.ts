@@ -10,7 +10,7 @@ import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
 import { isDefinedPage, type Redirect, type RequestContext } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
-import { ensureSession, readSession } from '../session/session.js';
+import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
 import { devErrorHtml, plainErrorHtml } from './error-page.js';
 import { PB_ERR_METHOD_NOT_ALLOWED, PB_ERR_NOT_FOUND } from '../errors.js';
@@ -68,12 +68,12 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     throw new PB_ERR_METHOD_NOT_ALLOWED();
   }
 
-  // Read, not created: a page that turns out not to be live sets no cookie and stays cacheable.
-  const sessionId = readSession(request) ?? '';
   // nanoid draws from a pooled buffer: a fresh randomBytes() per response was a measurable cost.
   const nonce = nanoid(22);
   const ctx = makeContext(request, reply, params, nonce);
-  const instance = createInstance(rt, def, route, sessionId);
+  // The session is bound only once the page turns out live: a page that is not sets no cookie,
+  // stays cacheable, and skips the cookie signature check.
+  const instance = createInstance(rt, def, route, '');
   let html: string;
   try {
     if (def.state) instance.state = def.state(ctx);
@@ -92,7 +92,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
 
   // A HEAD request gets the page's headers but no instance: nobody will connect to it.
   if (instance.isLive && verb !== 'head') {
-    instance.sessionId = sessionId || ensureSession(request, reply);
+    instance.sessionId = ensureSession(request, reply);
     rt.registry.add(instance);
     instance.rendered();
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport);
