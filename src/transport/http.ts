@@ -13,6 +13,7 @@ import { checkHello, handleFrame } from './inbound.js';
 import { parseClientFrame, type ClientFrame } from '../protocol/frames.js';
 import { CloseCode, CONN_ID_HEADER, HTTP_POLL_PATH, HTTP_SEND_PATH, SESSION_ID_HEADER } from '../protocol/constants.js';
 import { originAllowed, readSession } from '../session/session.js';
+import { PB_ERR_FRAME_TOO_LARGE } from '../errors.js';
 
 const SEQUENCED = /^\{"t":"(ev|re|sd)"/;
 
@@ -114,6 +115,13 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
   }
 
   app.register(async (scope) => {
+    scope.setErrorHandler((err, _request, reply) => {
+      if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const e = new PB_ERR_FRAME_TOO_LARGE();
+        return reply.code(413).send({ code: e.code, message: e.message });
+      }
+      return reply.send(err);
+    });
     scope.addHook('preValidation', async (request, reply) => {
       if (!originAllowed(request, rt.options.allowedOrigins)) {
         await reply.code(403).send({ code: 'PB_ERR_ORIGIN', message: 'The request Origin is not this site.' });

@@ -35,8 +35,10 @@ export function registerWebSocket(app: FastifyInstance, rt: Runtime): void {
 }
 
 function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
+  // Only what is needed is kept from the upgrade request, not the request itself, for the socket's life.
   const sessionId = readSession(request);
   const pageId = pageIdFromProtocols(request.headers['sec-websocket-protocol']);
+  const log = request.log;
   const { heartbeatMs, heartbeatTimeoutMs, connectTimeoutMs } = rt.options;
   let instance: PageInstance<any> | undefined;
   let lastHeard = Date.now();
@@ -112,5 +114,5 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
     clearInterval(heartbeat);
     instance?.detach(conn);
   });
-  socket.on('error', (err) => request.log.debug({ err }, 'websocket error'));
+  socket.on('error', (err) => log.debug({ err }, 'websocket error'));
 }
