@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type CliServer } from '../helpers/cli.js';
-import { fixture } from '../helpers/temp-pages.js';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fixture, REPO } from '../helpers/temp-pages.js';
 
 describe('pagebound dev (real process)', () => {
   let cli: CliServer;
@@ -42,5 +44,25 @@ describe('pagebound start (real process)', () => {
 
   it('serves pages', async () => {
     expect(await (await fetch(`${cli.url}/users/5`)).text()).toContain('User 5');
+  });
+});
+
+describe('pagebound build (real process)', () => {
+  const build = (pages: string) => spawnSync(process.execPath, [path.join(REPO, 'bin/pagebound.mjs'), 'build', '--pages', pages], {
+    cwd: REPO, encoding: 'utf8', timeout: 60_000,
+  });
+
+  it('checks every route, module and template and exits 0 on a good tree', () => {
+    const run = build(fixture('site'));
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/ok\s+page\s+\/users\/:id/);
+    expect(run.stdout).toMatch(/client \/_pagebound\/client\.[0-9a-f]+\.js/);
+  });
+
+  it('exits 1 with the error code on a conflicting tree', () => {
+    const run = build(fixture('conflict'));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('PB_ERR_ROUTE_CONFLICT');
+    expect(run.stderr).toContain('about/index.page.ts');
   });
 });
