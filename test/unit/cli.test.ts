@@ -23,6 +23,15 @@ describe('pagebound dev (real process)', () => {
     expect(body).toContain('throw new Error(&#39;the database is on fire&#39;);');
   });
 
+  it('points a template error at the template line, with the lines around it', async () => {
+    const res = await fetch(`${cli.url}/badtemplate`);
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(body).toMatch(/id="pb-error-location">[^<]*badtemplate\.eta:3/);
+    expect(body).toContain("Cannot read properties of null (reading &#39;name&#39;)");
+    expect(body).toMatch(/>\s+3 \| &lt;p&gt;&lt;%= it\.user\.name %&gt;/);
+  });
+
   it('logs the error with its route through Fastify\'s logger', async () => {
     await fetch(`${cli.url}/broken`);
     expect(cli.output()).toMatch(/"route":"\/broken".*"msg":"page failed"|"msg":"page failed".*"route":"\/broken"/);
