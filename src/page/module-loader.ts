@@ -6,6 +6,7 @@
 import { register, type NamespacedUnregister } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
+import { statSync } from 'node:fs';
 import { PB_ERR_PAGE_EXPORT } from '../errors.js';
 import { isDefinedPage, isDefinedSocket, type DefinedPage, type DefinedSocket } from './define-page.js';
 
@@ -24,6 +25,24 @@ export class ModuleLoader {
 
   constructor(root: string) {
     this.#root = root;
+  }
+
+  #loadedAt = new Map<string, number>();
+
+  /**
+   * Dev: drops the loaded modules when `file` changed since it was last seen, so the very next
+   * request after an edit runs it even before the file watcher fires.
+   */
+  noticeEdits(file: string): void {
+    let mtime: number;
+    try {
+      mtime = statSync(path.join(this.#root, file)).mtimeMs;
+    } catch {
+      return;
+    }
+    const seen = this.#loadedAt.get(file);
+    if (seen !== undefined && seen !== mtime) this.invalidate();
+    this.#loadedAt.set(file, mtime);
   }
 
   /** Forgets every loaded module; the next load reads the files again. */

@@ -3,8 +3,6 @@
  * injected client. The instance it creates is kept only when the render left it live.
  */
 import { nanoid } from 'nanoid';
-import { statSync } from 'node:fs';
-import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
@@ -44,19 +42,9 @@ function makeContext(request: FastifyRequest, reply: FastifyReply, params: Recor
   };
 }
 
-/** In dev, an edited page file is noticed by the very next request, before the watcher fires. */
-const loadedAt = new Map<string, number>();
-function noticeEdits(rt: Runtime, file: string): void {
-  let mtime: number;
-  try { mtime = statSync(path.join(rt.options.pagesDir, file)).mtimeMs; } catch { return; }
-  const seen = loadedAt.get(file);
-  if (seen !== undefined && seen !== mtime) rt.loader.invalidate();
-  loadedAt.set(file, mtime);
-}
-
 export async function renderPage(rt: Runtime, request: FastifyRequest, reply: FastifyReply, match: RouteMatch): Promise<void> {
   const { route, params } = match;
-  if (rt.options.dev) noticeEdits(rt, route.file);
+  if (rt.options.dev) rt.loader.noticeEdits(route.file);
   const def = await rt.loader.load(route.file);
   if (!isDefinedPage(def)) throw new PB_ERR_NOT_FOUND();
 
