@@ -14,6 +14,8 @@ export interface ChaosProxy {
   cutMidStream(enabled: boolean, min?: number, max?: number): void;
   /** Answers HTTP Upgrade requests with 403 (and lets plain HTTP through). */
   refuseUpgrades: boolean;
+  /** Resets every new connection at once, as a network that is down would. */
+  refuseAll: boolean;
   /** Connections cut so far. */
   readonly cuts: number;
   close(): Promise<void>;
@@ -34,6 +36,11 @@ export async function startChaosProxy(targetPort: number, host = '127.0.0.1'): P
   };
 
   const server = net.createServer((client) => {
+    if (proxy.refuseAll) {
+      client.on('error', () => {});
+      client.resetAndDestroy();
+      return;
+    }
     client.once('data', (first) => {
       if (proxy.refuseUpgrades && /\r\nupgrade:\s*websocket/i.test(first.toString('latin1'))) {
         client.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -84,6 +91,7 @@ export async function startChaosProxy(targetPort: number, host = '127.0.0.1'): P
     url: `http://${host}:${port}`,
     port,
     refuseUpgrades: false,
+    refuseAll: false,
     get cuts() { return cuts; },
     cutAll() {
       const n = pairs.size;
