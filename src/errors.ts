@@ -112,6 +112,12 @@ export const PB_ERR_PAGE_CLOSED = createError(
   410,
 );
 
+/** The JSON body pagebound answers an HTTP error with: the code and its message, nothing else. */
+export const errorBody = (err: { code: string; message: string }): { code: string; message: string } => ({
+  code: err.code,
+  message: err.message,
+});
+
 /** Close code to send when a connection fails with the given error code. */
 export const closeCodeFor = (code: string): number => {
   switch (code) {

@@ -2,10 +2,11 @@
  * The browser session: a random id in a signed, HttpOnly, SameSite=Lax cookie. A page instance
  * belongs to the session that rendered it, and a connection may attach to it only with that cookie.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { nanoid } from 'nanoid';
 import type {} from '@fastify/cookie';
 import { SESSION_COOKIE } from '../protocol/constants.js';
+import { PB_ERR_ORIGIN, errorBody } from '../errors.js';
 
 /** The session id from a valid signed cookie, or undefined. */
 export function readSession(request: FastifyRequest): string | undefined {
@@ -42,4 +43,13 @@ export function originAllowed(request: FastifyRequest, allowed: readonly string[
   if (origin === undefined) return true;
   if (allowed.includes(origin)) return true;
   return origin === `${request.protocol}://${request.host}`;
+}
+
+/** The preValidation hook every live endpoint uses: a foreign Origin is answered 403 `PB_ERR_ORIGIN`. */
+export function originGuard(allowed: readonly string[]): preValidationAsyncHookHandler {
+  return async (request, reply) => {
+    if (originAllowed(request, allowed)) return;
+    request.log.warn({ origin: request.headers.origin, url: request.url }, 'refused: foreign origin');
+    await reply.code(403).send(errorBody(new PB_ERR_ORIGIN()));
+  };
 }

@@ -12,8 +12,8 @@ import type { PageInstance } from '../page/page-instance.js';
 import { checkHello, handleFrame } from './inbound.js';
 import { parseClientFrame, type ClientFrame } from '../protocol/frames.js';
 import { CloseCode, CONN_ID_HEADER, HTTP_POLL_PATH, HTTP_SEND_PATH, SESSION_ID_HEADER } from '../protocol/constants.js';
-import { originAllowed, readSession } from '../session/session.js';
-import { PB_ERR_FRAME_TOO_LARGE } from '../errors.js';
+import { originGuard, readSession } from '../session/session.js';
+import { PB_ERR_CONN_STALE, PB_ERR_FRAME_TOO_LARGE, PB_ERR_PROTOCOL, errorBody } from '../errors.js';
 
 const SEQUENCED = /^\{"t":"(ev|re|sd)"/;
 
@@ -108,7 +108,7 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
     const conn = live.get(String(request.headers[CONN_ID_HEADER] ?? ''));
     if (!conn || conn.closedWith !== undefined || conn.instance.id !== request.headers[SESSION_ID_HEADER] ||
       conn.instance.sessionId !== readSession(request)) {
-      void reply.code(409).send({ code: 'PB_ERR_CONN_STALE', message: 'This HTTP connection was replaced or has ended. Send `hello` again.' });
+      void reply.code(409).send(errorBody(new PB_ERR_CONN_STALE()));
       return undefined;
     }
     return conn;
@@ -117,22 +117,17 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
   app.register(async (scope) => {
     scope.setErrorHandler((err, _request, reply) => {
       if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        const e = new PB_ERR_FRAME_TOO_LARGE();
-        return reply.code(413).send({ code: e.code, message: e.message });
+        return reply.code(413).send(errorBody(new PB_ERR_FRAME_TOO_LARGE()));
       }
       return reply.send(err);
     });
-    scope.addHook('preValidation', async (request, reply) => {
-      if (!originAllowed(request, rt.options.allowedOrigins)) {
-        await reply.code(403).send({ code: 'PB_ERR_ORIGIN', message: 'The request Origin is not this site.' });
-      }
-    });
+    scope.addHook('preValidation', originGuard(rt.options.allowedOrigins));
 
     scope.post(HTTP_SEND_PATH, { bodyLimit: maxFrameBytes * 16 }, async (request, reply) => {
       const raw = Array.isArray(request.body) ? request.body : [];
       const frames = raw.map(parseClientFrame);
       if (frames.length === 0 || frames.some((f) => f === null)) {
-        return reply.code(400).send({ code: 'PB_ERR_PROTOCOL', message: 'The body must be a non-empty JSON array of frames (docs/protocol.md §2).' });
+        return reply.code(400).send(errorBody(new PB_ERR_PROTOCOL('the body must be a non-empty JSON array of frames')));
       }
       reply.type('application/json').header('cache-control', 'no-store');
       if (request.headers[CONN_ID_HEADER] === undefined) return hello(request, reply, frames as ClientFrame[]);

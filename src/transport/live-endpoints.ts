@@ -6,18 +6,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { BYE_PATH, OPEN_PATH, PAGE_ID_RE } from '../protocol/constants.js';
-import { ensureSession, originAllowed, readSession } from '../session/session.js';
+import { ensureSession, originGuard, readSession } from '../session/session.js';
 import { isDefinedSocket } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
-import { PB_ERR_NOT_FOUND, PB_ERR_ORIGIN } from '../errors.js';
+import { PB_ERR_NOT_FOUND } from '../errors.js';
 
 export function registerLiveEndpoints(app: FastifyInstance, rt: Runtime): void {
   app.register(async (scope) => {
     // sendBeacon posts text/plain; the id is the whole body.
     scope.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit: 256 }, (_req, body, done) => done(null, body));
-    scope.addHook('preValidation', async (request) => {
-      if (!originAllowed(request, rt.options.allowedOrigins)) throw new PB_ERR_ORIGIN();
-    });
+    scope.addHook('preValidation', originGuard(rt.options.allowedOrigins));
 
     scope.post(BYE_PATH, async (request, reply) => {
       const id = typeof request.body === 'string' ? request.body.trim() : '';

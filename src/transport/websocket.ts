@@ -11,7 +11,7 @@ import type { Connection } from './transport.js';
 import { checkHello, handleFrame } from './inbound.js';
 import { parseClientFrame } from '../protocol/frames.js';
 import { CloseCode, WS_PATH, WS_SID_PREFIX, WS_SUBPROTOCOL } from '../protocol/constants.js';
-import { originAllowed, readSession } from '../session/session.js';
+import { originGuard, readSession } from '../session/session.js';
 import type { PageInstance } from '../page/page-instance.js';
 
 export function pageIdFromProtocols(header: string | undefined): string | undefined {
@@ -25,12 +25,8 @@ export function pageIdFromProtocols(header: string | undefined): string | undefi
 export function registerWebSocket(app: FastifyInstance, rt: Runtime): void {
   app.get(WS_PATH, {
     websocket: true,
-    preValidation: async (request, reply) => {
-      if (!originAllowed(request, rt.options.allowedOrigins)) {
-        request.log.warn({ origin: request.headers.origin }, 'websocket refused: foreign origin');
-        await reply.code(403).send({ code: 'PB_ERR_ORIGIN' });
-      }
-    },
+    // Refused before the upgrade, so no frame from a foreign page is ever read.
+    preValidation: originGuard(rt.options.allowedOrigins),
   }, (socket: WebSocket, request: FastifyRequest) => serve(rt, socket, request));
 }
 
