@@ -53,6 +53,20 @@ export class Registry {
     set.add(instance);
   }
 
+  /**
+   * Takes in a page that just turned live and starts its wait for a first connection. A page
+   * refused at the limit is closed before the error goes on, so nothing it set up outlives it.
+   */
+  async admit(instance: PageInstance<any>): Promise<void> {
+    try {
+      this.add(instance);
+    } catch (err) {
+      await instance.close('refused');
+      throw err;
+    }
+    instance.rendered();
+  }
+
   remove(instance: PageInstance<any>): void {
     if (this.#pages.get(instance.id) !== instance) return;
     this.#pages.delete(instance.id);

@@ -81,14 +81,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   // A HEAD request gets the page's headers but no instance: nobody will connect to it.
   if (instance.isLive && verb !== 'head') {
     instance.sessionId = ensureSession(request, reply);
-    try {
-      rt.registry.add(instance);
-    } catch (err) {
-      // Refused (PB_ERR_TOO_MANY_PAGES): what the render set up must not outlive the answer.
-      await instance.close('refused');
-      throw err;
-    }
-    instance.rendered();
+    await rt.registry.admit(instance);
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport);
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');

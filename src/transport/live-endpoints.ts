@@ -34,8 +34,7 @@ export function registerLiveEndpoints(app: FastifyInstance, rt: Runtime): void {
       const sessionId = ensureSession(request, reply);
       const instance = createInstance(rt, def, route, sessionId);
       if (def.state) instance.state = def.state();
-      rt.registry.add(instance);
-      instance.rendered();
+      await rt.registry.admit(instance);
       try {
         await def.open?.(instance);
       } catch (err) {
