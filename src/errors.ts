@@ -1,10 +1,9 @@
 /**
  * Every error pagebound raises, with a stable code. Codes are `PB_ERR_<AREA>_<PROBLEM>`; each
- * carries an HTTP status and, for protocol errors, the WebSocket close code to send. Messages say
+ * carries an HTTP status; the WebSocket close code for each is in docs/protocol.md §4.5. Messages say
  * what to do and never echo user input back to a client. docs/errors.md documents each code.
  */
 import createError from '@fastify/error';
-import { CloseCode } from './protocol/constants.js';
 
 // Routing: raised at start-up, so the author sees them before any request.
 export const PB_ERR_ROUTE_CONFLICT = createError<'PB_ERR_ROUTE_CONFLICT', 500, [string, string, string]>(
@@ -117,20 +116,3 @@ export const errorBody = (err: { code: string; message: string }): { code: strin
   code: err.code,
   message: err.message,
 });
-
-/** Close code to send when a connection fails with the given error code. */
-export const closeCodeFor = (code: string): number => {
-  switch (code) {
-    case 'PB_ERR_SESSION_MISMATCH':
-    case 'PB_ERR_HELLO_REQUIRED':
-      return CloseCode.REFUSED;
-    case 'PB_ERR_PAGE_EXPIRED':
-      return CloseCode.EXPIRED;
-    case 'PB_ERR_FRAME_TOO_LARGE':
-      return CloseCode.TOO_BIG;
-    case 'PB_ERR_MAILBOX_FULL':
-      return CloseCode.MAILBOX_FULL;
-    default:
-      return CloseCode.PROTOCOL;
-  }
-};
