@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'browser+network',
-          include: ['test/e2e/**/*.test.ts', 'test/cluster/**/*.test.ts'],
+          include: ['test/e2e/**/*.test.ts', 'test/cluster/**/*.test.ts', 'test/security/**/*.test.ts'],
           // One Chromium (or chaos run) at a time: on a 2-core machine, two make each other's
           // timing the thing under test.
           fileParallelism: false,

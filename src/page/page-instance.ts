@@ -222,7 +222,9 @@ export class PageInstance<S = unknown> implements Page<S> {
    * ignores backpressure, and the event is refused unaccepted (the client resends it later). A
    * duplicate is acknowledged again and dropped.
    */
-  receiveEvent(s: number, name: string, data: unknown): 'ok' | 'full' | 'gap' {
+  receiveEvent(s: number, name: string, data: unknown): 'ok' | 'full' | 'gap' | 'closed' {
+    // Frames can still arrive after a `bye` in the same read; a closed page takes none of them.
+    if (this.closed) return 'closed';
     if (s > this.#channel.inLast && this.#mailbox.size >= 2 * this.#opts.maxMailbox) return 'full';
     const incoming = this.#channel.accept(s);
     if (incoming === 'gap') return 'gap';
@@ -232,7 +234,8 @@ export class PageInstance<S = unknown> implements Page<S> {
   }
 
   /** Takes client stream bytes; same sequencing as events. */
-  receiveStream(s: number, b64: string): 'ok' | 'gap' {
+  receiveStream(s: number, b64: string): 'ok' | 'gap' | 'closed' {
+    if (this.closed) return 'closed';
     const incoming = this.#channel.accept(s);
     if (incoming === 'gap') return 'gap';
     if (incoming === 'new') (this.stream as PageStream).pushRemote(Buffer.from(b64, 'base64'));

@@ -27,15 +27,20 @@ export function checkHello(rt: Runtime, pageId: string | undefined, sessionId: s
 
 /** Handles one frame after the hello. Returns false when the connection must close (already done). */
 export function handleFrame(instance: PageInstance<any>, frame: ClientFrame, conn: Connection): boolean {
+  // The page closed (a `bye` earlier in the same read, a timeout, the server): nothing more to do.
+  if (instance.closed) return false;
   switch (frame.t) {
     case 'ev': {
       const r = instance.receiveEvent(frame.s, frame.n, frame.d);
       if (r === 'ok') return true;
+      if (r === 'closed') return false;
       conn.close(r === 'full' ? CloseCode.MAILBOX_FULL : CloseCode.PROTOCOL, r === 'full' ? 'mailbox full' : 'sequence gap');
       return false;
     }
     case 'sd': {
-      if (instance.receiveStream(frame.s, frame.b) === 'ok') return true;
+      const r = instance.receiveStream(frame.s, frame.b);
+      if (r === 'ok') return true;
+      if (r === 'closed') return false;
       conn.close(CloseCode.PROTOCOL, 'sequence gap');
       return false;
     }

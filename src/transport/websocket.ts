@@ -39,6 +39,8 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
   let instance: PageInstance<any> | undefined;
   let lastHeard = Date.now();
   let paused = false;
+  /** Set once the connection is finished with (refused, `bye`, closed): later frames in the same read are dropped. */
+  let done = false;
 
   const conn: Connection = {
     kind: 'ws',
@@ -66,6 +68,18 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
   }, Math.min(heartbeatMs, heartbeatTimeoutMs / 2));
 
   socket.on('message', (data, isBinary) => {
+    if (done) return;
+    try {
+      onMessage(data as Buffer, isBinary);
+    } catch (err) {
+      // Last resort: whatever a frame set off ends this connection only, never the process.
+      done = true;
+      log.error({ err }, 'websocket frame handling failed');
+      socket.terminate();
+    }
+  });
+
+  function onMessage(data: Buffer, isBinary: boolean): void {
     lastHeard = Date.now();
     let frame;
     try {
@@ -74,17 +88,20 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
       frame = null;
     }
     if (!frame) {
+      done = true;
       refuse({ t: 'refused', code: 'PB_ERR_PROTOCOL' }, CloseCode.PROTOCOL, 'malformed frame');
       return;
     }
     if (!instance) {
       if (frame.t !== 'hello') {
+        done = true;
         refuse({ t: 'refused', code: 'PB_ERR_HELLO_REQUIRED' }, CloseCode.REFUSED, 'hello required');
         return;
       }
       clearTimeout(helloTimer);
       const outcome = checkHello(rt, pageId, sessionId, frame.ack);
       if (!outcome.ok) {
+        done = true;
         refuse(outcome.frame, outcome.close, outcome.frame.t);
         return;
       }
@@ -92,7 +109,11 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
       instance.attach(conn, frame.ack);
       return;
     }
-    if (!handleFrame(instance, frame, conn) || paused) return;
+    if (!handleFrame(instance, frame, conn)) {
+      done = true;
+      return;
+    }
+    if (paused) return;
     const wait = instance.backpressure();
     if (wait) {
       // Stop reading the socket, so TCP pushes back on the client, until the page catches up.
@@ -103,9 +124,10 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
         if (socket.readyState === socket.OPEN) socket.resume();
       });
     }
-  });
+  }
 
   socket.on('close', () => {
+    done = true;
     clearTimeout(helloTimer);
     clearInterval(heartbeat);
     instance?.detach(conn);
