@@ -1,20 +1,23 @@
 /**
  * The client end of one page instance's sequenced stream (docs/protocol.md §2–3), independent of any
- * transport: numbers outgoing frames, keeps them until the server acks them so a resume can resend
- * them, drops server frames it already processed, and acks what it processed. It outlives
- * connections, which is what makes delivery exactly-once and in order across reconnects.
+ * transport: the same Outbox/Inbox rules as the server (src/protocol/sequence.ts) — numbers outgoing
+ * frames and keeps them until acked so a resume can resend them, takes each server frame once and
+ * in order, and acks what it processed. It outlives connections.
  */
 import { Defaults } from '../src/protocol/constants.js';
-import type { ClientFrame, Sequenced, ServerFrame } from '../src/protocol/frames.js';
+import { byteLength, encode, type Wire } from '../src/protocol/codec.js';
+import type { ClientFrame, ServerFrame, Unnumbered } from '../src/protocol/frames.js';
+import { Inbox, Outbox, type Verdict as SeqVerdict } from '../src/protocol/sequence.js';
 import { pbError } from './errors.js';
 
-type WithoutSeq<F> = F extends unknown ? Omit<F, 's'> : never;
 /** An outgoing sequenced frame before the channel numbers it. */
-export type OutBody = WithoutSeq<Sequenced<ClientFrame>>;
+export type OutBody = Unnumbered<ClientFrame>;
 
 export interface ChannelSink {
   /** Encoded frames for the live connection. Called only between `welcome()` and `down()`. */
-  send(frames: string[]): void;
+  send(frames: Wire[]): void;
+  /** Whether the live connection carries acks itself (HTTP polls do), so standalone acks are not sent. */
+  carriesAcks?(): boolean;
   /** The server has processed every client frame up to `a`. */
   acked?(a: number): void;
 }
@@ -25,10 +28,8 @@ export interface ChannelOptions {
   maxFrameBytes?: number;
 }
 
-/** `new`: deliver it; `duplicate`: already processed; `gap`: frames were lost, resume; `control`: not sequenced. */
-export type Verdict = 'new' | 'duplicate' | 'gap' | 'control';
-
-const utf8 = new TextEncoder();
+/** `control`: not sequenced; the rest as in src/protocol/sequence.ts. */
+export type Verdict = SeqVerdict | 'control';
 
 export interface Channel {
   /** Last server sequence processed: the `ack` of the next `hello` and of every poll. */
@@ -39,6 +40,8 @@ export interface Channel {
   readonly queued: number;
   /** Numbers and buffers a frame, sending it at once when live; returns its `s`. */
   push(body: OutBody): number;
+  /** Sends an unsequenced frame on the live connection (dropped when offline). */
+  control(frame: ClientFrame): void;
   /** Classifies one received frame and applies any ack it carries. */
   receive(f: ServerFrame): Verdict;
   /** The connection is resumed: drop what the server has, resend the rest in order. */
@@ -55,10 +58,8 @@ export interface Channel {
 export function createChannel(sink: ChannelSink, opts: ChannelOptions = {}): Channel {
   const max = opts.maxQueuedEvents ?? Defaults.maxQueuedEvents;
   const maxBytes = opts.maxFrameBytes ?? Defaults.maxFrameBytes;
-  let out: Array<[s: number, json: string]> = [];
-  let next = 1;
-  let lastIn = 0;
-  let acked = 0;
+  let out = new Outbox<Wire>();
+  const inbox = new Inbox();
   let live = false;
   let ackTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -70,45 +71,41 @@ export function createChannel(sink: ChannelSink, opts: ChannelOptions = {}): Cha
     ackTimer ??= setTimeout(() => {
       ackTimer = undefined;
       // Offline, the next hello carries the ack instead.
-      if (live) sink.send([JSON.stringify({ t: 'ack', a: lastIn })]);
+      if (live && !sink.carriesAcks?.()) sink.send([encode({ t: 'ack', a: inbox.last })]);
     }, opts.ackDelayMs ?? Defaults.ackDelayMs);
   };
 
   const channel: Channel = {
     get lastIn() {
-      return lastIn;
+      return inbox.last;
     },
     get lastOut() {
-      return next - 1;
+      return out.lastSent;
     },
     get queued() {
-      return out.length;
+      return out.size;
     },
     // Every check runs before the sequence number is taken: a refused frame must not leave a gap.
     push(body) {
-      if (out.length >= max) throw pbError('PB_ERR_QUEUE_FULL', `Over ${max} events wait for the server (maxQueuedEvents).`);
-      const s = next;
-      const json = JSON.stringify({ ...body, s });
-      // Over the limit the server closes 1009, and every resend would be refused the same way.
-      if (json.length * 3 > maxBytes && utf8.encode(json).length > maxBytes) {
+      if (out.size >= max) throw pbError('PB_ERR_QUEUE_FULL', `Over ${max} events wait for the server (maxQueuedEvents).`);
+      const wire = encode({ ...body, s: out.nextSeq } as ClientFrame);
+      // Over the limit the server refuses it, and every resend would be refused the same way.
+      if (byteLength(wire, maxBytes) > maxBytes) {
         throw pbError('PB_ERR_FRAME_TOO_LARGE', `Frame over ${maxBytes} bytes (maxFrameBytes).`);
       }
-      next++;
-      out.push([s, json]);
-      if (live) sink.send([json]);
+      const s = out.push(wire, wire.length);
+      if (live) sink.send([wire]);
       return s;
+    },
+    control(frame) {
+      if (live) sink.send([encode(frame)]);
     },
     receive(f) {
       if ('s' in f) {
-        if (f.s <= lastIn) {
-          // The server resent it because our ack was lost: ack again so it stops.
-          scheduleAck();
-          return 'duplicate';
-        }
-        if (f.s !== lastIn + 1) return 'gap';
-        lastIn = f.s;
-        scheduleAck();
-        return 'new';
+        const verdict = inbox.accept(f.s);
+        // A duplicate means the server resent because our ack was lost: ack again so it stops.
+        if (verdict !== 'gap') scheduleAck();
+        return verdict;
       }
       if (f.t === 'ack' || f.t === 'hb') channel.ack(f.a);
       return 'control';
@@ -116,18 +113,16 @@ export function createChannel(sink: ChannelSink, opts: ChannelOptions = {}): Cha
     welcome(ack) {
       channel.ack(ack);
       live = true;
-      if (out.length) sink.send(out.map((b) => b[1]));
+      const resend = out.after(ack).map((k) => k.payload);
+      if (resend.length) sink.send(resend);
     },
     ack(a) {
-      let i = 0;
-      while (i < out.length && out[i]![0] <= a) i++;
-      if (i) out.splice(0, i);
-      if (a > acked) sink.acked?.((acked = a));
+      if (out.ack(a)) sink.acked?.(out.acked);
     },
     heartbeat() {
       if (!live) return;
       clearAck();
-      sink.send([JSON.stringify({ t: 'hb', a: lastIn })]);
+      sink.send([encode({ t: 'hb', a: inbox.last })]);
     },
     down() {
       live = false;
@@ -135,7 +130,7 @@ export function createChannel(sink: ChannelSink, opts: ChannelOptions = {}): Cha
     },
     close() {
       channel.down();
-      out = [];
+      out.clear();
     },
   };
   return channel;

@@ -4,13 +4,17 @@
  * reconnect with backoff until the instance is resumed, expired or closed. The socket above sees
  * only delivered frames and state changes.
  */
-import { CloseCode, Defaults } from '../src/protocol/constants.js';
+import { CloseCode, Defaults, Paths } from '../src/protocol/constants.js';
 import type { ErrorInfo, ServerFrame } from '../src/protocol/frames.js';
+import { reactionToClose } from '../src/protocol/refusals.js';
 import { createChannel, type Channel } from './channel.js';
 import { pbError, type PbError } from './errors.js';
 import { createHeartbeat, createRetry, createTransportChoice, STABLE_MS, type TransportMode } from './reconnect.js';
 import { httpTransport } from './transports/http.js';
-import { CLIENT_DROP, NETWORK, type Transport } from './transports/transport.js';
+import type { Transport } from './transports/transport.js';
+
+const CLIENT_DROP = CloseCode.DROPPED;
+const NETWORK = CloseCode.ABNORMAL;
 import { wsTransport } from './transports/websocket.js';
 
 export interface LinkOptions {
@@ -67,12 +71,12 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
   const hb = createHeartbeat();
   const choice = createTransportChoice(opts.transport, CLIENT_DROP);
   const channel = createChannel(
-    { send: (frames) => current?.send(frames), acked: hooks.acked },
+    { send: (frames) => current?.send(frames), carriesAcks: () => current?.carriesAcks ?? false, acked: hooks.acked },
     { maxQueuedEvents: opts.maxQueuedEvents },
   );
 
   const beacon = (): void => {
-    if (id) navigator.sendBeacon(opts.base + '/bye', id);
+    if (id) navigator.sendBeacon(opts.base + Paths.bye, id);
   };
 
   const end = (code: number, expiry?: Expiry, error?: ErrorInfo): void => {
@@ -92,7 +96,7 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
       // A welcomed connection lost to the network restarts backoff, so a flapping link resumes
       // quickly. A server pushing back (4429 mailbox full, 4400) restarts it only after the
       // connection held a while, so such a server is not hammered at the base delay.
-      const pushback = code === CloseCode.MAILBOX_FULL || code === CloseCode.PROTOCOL;
+      const pushback = reactionToClose(code) === 'backoff';
       if (!pushback || Date.now() - welcomedAt >= STABLE_MS) retry.attempt = 0;
       hooks.status('disconnect', { code });
     }
@@ -107,10 +111,10 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
     clearTimeout(timer);
     hb.stop();
     channel.down();
-    if (code === CloseCode.EXPIRED) return end(code, { reason: 'unknown' });
-    if (code === CloseCode.REFUSED) return end(code, { reason: 'refused' });
+    const reaction = reactionToClose(code);
+    if (reaction === 'expire') return end(code, { reason: code === CloseCode.REFUSED ? 'refused' : 'unknown' });
     // 4409: a newer connection for this instance is live elsewhere; fighting it would loop.
-    if (code === CloseCode.REPLACED || code === CloseCode.NORMAL) return end(code);
+    if (reaction === 'end') return end(code);
     choice.failed(t.kind, welcomedAt > 0, code);
     retryLater(code, welcomedAt > 0);
   };
@@ -200,7 +204,7 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
     },
     stop(viaBeacon) {
       if (ended) return;
-      if (!viaBeacon && current && welcomedAt) current.send([JSON.stringify({ t: 'bye' })]);
+      if (!viaBeacon && current && welcomedAt) channel.control({ t: 'bye' });
       else beacon();
       end(CloseCode.NORMAL);
     },
@@ -209,7 +213,7 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
 
 /** `POST /open` (docs/protocol.md §5.3): a new instance of a socket-only module for this session. */
 async function openInstance(base: string, path: string): Promise<string> {
-  const res = await fetch(base + '/open', {
+  const res = await fetch(base + Paths.open, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },

@@ -15,6 +15,8 @@ import type { Runtime } from './runtime.js';
 import { PageRouter } from './routing/page-router.js';
 import { ModuleLoader } from './page/module-loader.js';
 import { Registry } from './page/registry.js';
+import { Endpoints } from './endpoint/endpoints.js';
+import { Defaults, WS_SUBPROTOCOL } from './protocol/constants.js';
 import { Templates } from './render/templates.js';
 import { renderPage, renderError } from './render/render-page.js';
 import { getClientBundle } from './render/client-bundle.js';
@@ -51,6 +53,7 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
     options,
     router,
     registry: new Registry(options),
+    endpoints: new Endpoints({ ...options, ackDelayMs: Defaults.ackDelayMs }, app.log),
     loader: new ModuleLoader(options.pagesDir),
     templates: new Templates(options.pagesDir, options.dev),
     pubsub: new MemoryPubSub(),
@@ -99,12 +102,13 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
   if (options.dev) app.addHook('onClose', watchPages(rt));
   app.addHook('onClose', async () => {
     await rt.registry.closeAll('server-close');
+    rt.endpoints.close();
     await rt.pubsub.close();
   });
 };
 
 function pickProtocol(protocols: Set<string>): string | false {
-  return protocols.has('pagebound.v1') ? 'pagebound.v1' : false;
+  return protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false;
 }
 
 /** The pagebound plugin: `app.register(pagebound, { pagesDir })`. */

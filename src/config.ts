@@ -40,6 +40,14 @@ export interface PageboundOptions {
   maxInstances?: number;
   /** Live page instances per browser session; the oldest unconnected one is closed past it. Default 100. */
   maxInstancesPerSession?: number;
+  /** Bytes waiting in one connection's send buffer before it is dropped (it resumes from the replay buffer). Default 4194304. */
+  maxBufferedBytes?: number;
+  /** Bytes of client events waiting in one page's mailbox before the connection stops reading. Default 1048576. */
+  maxMailboxBytes?: number;
+  /** Client stream bytes a page may leave unread before the connection stops reading. Default 65536. */
+  maxStreamBytes?: number;
+  /** How long an async event handler may run before the event is answered PB_ERR_EVENT_TIMEOUT, ms. Default 30000. */
+  eventTimeoutMs?: number;
   /** How long an HTTP long-poll is held open, ms. Default 25000. */
   pollMs?: number;
   /** Most bytes of frames one long-poll answer carries; the rest go with the next poll. Default 32768. */
@@ -54,6 +62,7 @@ export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'sec
 const positive = [
   'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes',
   'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs', 'pollMaxBytes',
+  'maxBufferedBytes', 'maxStreamBytes', 'maxMailboxBytes', 'eventTimeoutMs',
 ] as const;
 
 export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
@@ -75,6 +84,10 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     maxMailbox: opts.maxMailbox ?? Defaults.maxMailbox,
     maxInstances: opts.maxInstances ?? 10_000,
     maxInstancesPerSession: opts.maxInstancesPerSession ?? 100,
+    maxBufferedBytes: opts.maxBufferedBytes ?? Defaults.maxBufferedBytes,
+    maxStreamBytes: opts.maxStreamBytes ?? Defaults.maxStreamBytes,
+    maxMailboxBytes: opts.maxMailboxBytes ?? Defaults.maxMailboxBytes,
+    eventTimeoutMs: opts.eventTimeoutMs ?? Defaults.eventTimeoutMs,
     pollMs: opts.pollMs ?? Defaults.pollMs,
     pollMaxBytes: opts.pollMaxBytes ?? Defaults.pollMaxBytes,
   };

@@ -1,9 +1,10 @@
 /**
  * Every error pagebound raises, with a stable code. Codes are `PB_ERR_<AREA>_<PROBLEM>`; each
- * carries an HTTP status; the WebSocket close code for each is in docs/protocol.md §4.5. Messages say
+ * carries an HTTP status; live-connection codes also a close code and a client reaction (protocol/refusals.ts). Messages say
  * what to do and never echo user input back to a client. docs/errors.md documents each code.
  */
 import createError from '@fastify/error';
+import { Refusals, RefusalMessages, type RefusalCode } from './protocol/refusals.js';
 
 // Routing: raised at start-up, so the author sees them before any request.
 export const PB_ERR_ROUTE_CONFLICT = createError<'PB_ERR_ROUTE_CONFLICT', 500, [string, string, string]>(
@@ -47,63 +48,40 @@ export const PB_ERR_METHOD_NOT_ALLOWED = createError(
   405,
 );
 
-// Live pages: the connection and session layer.
-export const PB_ERR_ORIGIN = createError(
-  'PB_ERR_ORIGIN',
-  'The request Origin is not this site. Add it to `allowedOrigins` if it is trusted.',
-  403,
-);
-export const PB_ERR_SESSION_MISMATCH = createError(
-  'PB_ERR_SESSION_MISMATCH',
-  'This page belongs to another browser session. Reload the page.',
-  403,
-);
-export const PB_ERR_PAGE_EXPIRED = createError(
-  'PB_ERR_PAGE_EXPIRED',
-  'This page instance no longer exists on the server. Reload the page.',
-  410,
-);
-export const PB_ERR_HELLO_REQUIRED = createError(
-  'PB_ERR_HELLO_REQUIRED',
-  'The first frame of a connection must be `hello` (docs/protocol.md §3).',
-  400,
-);
-export const PB_ERR_PROTOCOL = createError<'PB_ERR_PROTOCOL', 400, [string]>(
-  'PB_ERR_PROTOCOL',
-  'Malformed frame: %s (docs/protocol.md §2).',
-  400,
-);
-export const PB_ERR_FRAME_TOO_LARGE = createError(
-  'PB_ERR_FRAME_TOO_LARGE',
-  'A frame is larger than `maxFrameBytes`. Send smaller events or raise the limit.',
-  413,
-);
-export const PB_ERR_MAILBOX_FULL = createError(
-  'PB_ERR_MAILBOX_FULL',
-  'The page has too many events waiting (`maxMailbox`). The client will resend after a pause.',
-  429,
-);
-export const PB_ERR_TOO_MANY_PAGES = createError(
-  'PB_ERR_TOO_MANY_PAGES',
-  'The server holds `maxInstances` live pages already. Try again later.',
-  503,
-);
-export const PB_ERR_CONN_STALE = createError(
-  'PB_ERR_CONN_STALE',
-  'This HTTP connection was replaced by a newer one. Send `hello` again.',
-  409,
-);
+// Live pages: the connection and session layer. Status, close code and message come from the one
+// refusal table (src/protocol/refusals.ts), which the transports and the browser runtime read too.
+const refusal = <C extends RefusalCode>(code: C) =>
+  // Status 0 marks a refusal that is never an HTTP answer (a close code only).
+  createError<C, number, []>(code, RefusalMessages[code], Refusals[code].status || 500);
+
+export const PB_ERR_ORIGIN = refusal('PB_ERR_ORIGIN');
+export const PB_ERR_SESSION_MISMATCH = refusal('PB_ERR_SESSION_MISMATCH');
+export const PB_ERR_PAGE_EXPIRED = refusal('PB_ERR_PAGE_EXPIRED');
+export const PB_ERR_HELLO_REQUIRED = refusal('PB_ERR_HELLO_REQUIRED');
+export const PB_ERR_PROTOCOL = refusal('PB_ERR_PROTOCOL');
+export const PB_ERR_FRAME_TOO_LARGE = refusal('PB_ERR_FRAME_TOO_LARGE');
+export const PB_ERR_MAILBOX_FULL = refusal('PB_ERR_MAILBOX_FULL');
+export const PB_ERR_STREAM_FULL = refusal('PB_ERR_STREAM_FULL');
+export const PB_ERR_SLOW_READER = refusal('PB_ERR_SLOW_READER');
+export const PB_ERR_CONN_REPLACED = refusal('PB_ERR_CONN_REPLACED');
+export const PB_ERR_CONN_STALE = refusal('PB_ERR_CONN_STALE');
+export const PB_ERR_TOO_MANY_PAGES = refusal('PB_ERR_TOO_MANY_PAGES');
 
 // Events and handlers.
-export const PB_ERR_EVENT_UNKNOWN = createError<'PB_ERR_EVENT_UNKNOWN', 400, [string]>(
+export const PB_ERR_EVENT_UNKNOWN = createError(
   'PB_ERR_EVENT_UNKNOWN',
-  'The page declares no handler for the event "%s". Add it to `on` or define __serverSocketEvent.',
+  'The page declares no handler for this event name. Add it to `on` or define __serverSocketEvent.',
   400,
 );
 export const PB_ERR_HANDLER = createError<'PB_ERR_HANDLER', 500, [string]>(
   'PB_ERR_HANDLER',
   'The handler for "%s" failed. The page goes on; see the server log.',
   500,
+);
+export const PB_ERR_EVENT_TIMEOUT = createError(
+  'PB_ERR_EVENT_TIMEOUT',
+  'The handler for this event ran longer than `eventTimeoutMs`; its signal was aborted and the page moved on.',
+  504,
 );
 export const PB_ERR_PAGE_CLOSED = createError(
   'PB_ERR_PAGE_CLOSED',

@@ -5,6 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ResolvedOptions } from './config.js';
 import type { Registry } from './page/registry.js';
+import type { Endpoints } from './endpoint/endpoints.js';
 import type { ModuleLoader } from './page/module-loader.js';
 import type { Templates } from './render/templates.js';
 import type { PubSub } from './pubsub/pubsub.js';
@@ -14,6 +15,7 @@ import type { PageRouter } from './routing/page-router.js';
 export interface Runtime {
   options: ResolvedOptions;
   registry: Registry;
+  endpoints: Endpoints;
   loader: ModuleLoader;
   templates: Templates;
   pubsub: PubSub;

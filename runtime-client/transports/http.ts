@@ -3,22 +3,14 @@
  * they arrive in order, batching whatever queued meanwhile; frames come down through a loop of
  * long-polls, each carrying the client's ack. For networks whose proxies break WebSocket upgrades.
  */
-import { CloseCode, CONN_ID_HEADER, SESSION_ID_HEADER } from '../../src/protocol/constants.js';
+import { decodeServer, encode, encodeBatch, encodePoll, type Wire } from '../../src/protocol/codec.js';
+import { CloseCode, CONN_ID_HEADER, Defaults, Paths, PROTOCOL_VERSION, SESSION_ID_HEADER } from '../../src/protocol/constants.js';
 import type { ServerFrame } from '../../src/protocol/frames.js';
-import { decode, hello, NETWORK, type Transport, type TransportEvents } from './transport.js';
+import { closeForStatus } from '../../src/protocol/refusals.js';
+import type { Transport, TransportEvents } from './transport.js';
 
-/** Keeps one send body well under common server body limits (Fastify's default is 1 MiB). */
+/** Keeps one send body within what the server accepts (`maxBatchFrames` frames, 1 MiB). */
 const MAX_BATCH_CHARS = 262_144;
-
-/** HTTP status → the close code the link reacts to, so both transports end the same way. */
-const CLOSE_FOR_STATUS: Record<number, number> = {
-  400: CloseCode.PROTOCOL,
-  403: CloseCode.REFUSED,
-  410: CloseCode.EXPIRED,
-  413: CloseCode.TOO_BIG,
-  429: CloseCode.MAILBOX_FULL,
-  // 409 (this connection was replaced, e.g. by our own re-handshake) falls to NETWORK: reconnect.
-};
 
 /** A non-2xx answer, with the frames its body carried (410/403: the `expired`/`refused` frame). */
 class HttpStatus extends Error {
@@ -33,7 +25,7 @@ class HttpStatus extends Error {
 export function httpTransport(base: string, on: TransportEvents): Transport {
   let pageId = '';
   let cid = '';
-  let queue: string[] = [];
+  let queue: Wire[] = [];
   let sending = false;
   let closed = false;
   const abort = new AbortController();
@@ -51,7 +43,8 @@ export function httpTransport(base: string, on: TransportEvents): Transport {
       signal: abortable ? abort.signal : null,
     });
     const text = await res.text();
-    const frames = text ? decode(text) : [];
+    // Error answers that are not frames (a JSON error body) carry no frames.
+    const frames = text ? decodeServer(text) : [];
     if (!res.ok) throw new HttpStatus(res.status, frames ?? []);
     if (!frames) throw new HttpStatus(400, []);
     return frames;
@@ -70,19 +63,19 @@ export function httpTransport(base: string, on: TransportEvents): Transport {
     if (e instanceof HttpStatus) deliver(e.frames);
     if (closed) return;
     close();
-    on.close(e instanceof HttpStatus ? (CLOSE_FOR_STATUS[e.status] ?? NETWORK) : NETWORK, '');
+    on.close(e instanceof HttpStatus ? closeForStatus(e.status) : CloseCode.ABNORMAL, '');
   };
 
   const flush = async (): Promise<void> => {
     if (sending || !cid || !queue.length) return;
     let n = 0;
-    for (let size = 0; n < queue.length && (!n || size + queue[n]!.length < MAX_BATCH_CHARS); n++) {
+    for (let size = 0; n < queue.length && n < Defaults.maxBatchFrames && (!n || size + queue[n]!.length < MAX_BATCH_CHARS); n++) {
       size += queue[n]!.length + 1;
     }
     const batch = queue.splice(0, n);
     sending = true;
     try {
-      deliver(await post('/http/send', `[${batch.join(',')}]`, false));
+      deliver(await post(Paths.send, encodeBatch(batch), false));
     } catch (e) {
       // Sequenced frames of a lost batch are still in the channel and are resent after resume.
       queue = [];
@@ -95,7 +88,7 @@ export function httpTransport(base: string, on: TransportEvents): Transport {
 
   const poll = async (): Promise<void> => {
     try {
-      while (!closed) deliver(await post('/http/poll', JSON.stringify({ a: on.ack() })));
+      while (!closed) deliver(await post(Paths.poll, encodePoll(on.ack())));
     } catch (e) {
       fail(e);
     }
@@ -103,9 +96,10 @@ export function httpTransport(base: string, on: TransportEvents): Transport {
 
   return {
     kind: 'http',
+    carriesAcks: true,
     open(id, helloAck) {
       pageId = id;
-      post('/http/send', `[${hello(helloAck)}]`).then((frames) => {
+      post(Paths.send, encodeBatch([encode({ t: 'hello', v: PROTOCOL_VERSION, ack: helloAck })])).then((frames) => {
         for (const f of frames) if (f.t === 'welcome' && f.cid) cid = f.cid;
         deliver(frames);
         if (!cid) return fail(new HttpStatus(400, []));
@@ -114,8 +108,7 @@ export function httpTransport(base: string, on: TransportEvents): Transport {
       }, fail);
     },
     send(frames) {
-      // Standalone acks are redundant here: every poll carries the current ack.
-      for (const f of frames) if (!f.startsWith('{"t":"ack"')) queue.push(f);
+      queue.push(...frames);
       void flush();
     },
     /** Stops polling. Queued frames (a `bye`) still go out, but nothing is reported any more. */

@@ -3,8 +3,9 @@
  * rides in a subprotocol entry because browsers cannot set headers on an upgrade and the id must not
  * appear in a URL.
  */
-import { CloseCode, WS_SID_PREFIX, WS_SUBPROTOCOL } from '../../src/protocol/constants.js';
-import { decode, hello, type Transport, type TransportEvents } from './transport.js';
+import { decodeServer, encode } from '../../src/protocol/codec.js';
+import { CloseCode, Paths, PROTOCOL_VERSION, WS_SID_PREFIX, WS_SUBPROTOCOL } from '../../src/protocol/constants.js';
+import type { Transport, TransportEvents } from './transport.js';
 
 export function wsTransport(base: string, on: TransportEvents): Transport {
   let ws: WebSocket | undefined;
@@ -24,13 +25,14 @@ export function wsTransport(base: string, on: TransportEvents): Transport {
 
   return {
     kind: 'ws',
+    carriesAcks: false,
     open(id, helloAck) {
-      const url = new URL(base + '/ws', location.href);
+      const url = new URL(base + Paths.ws, location.href);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       const s = (ws = new WebSocket(url, [WS_SUBPROTOCOL, WS_SID_PREFIX + id]));
-      s.onopen = () => s.send(hello(helloAck));
+      s.onopen = () => s.send(encode({ t: 'hello', v: PROTOCOL_VERSION, ack: helloAck }));
       s.onmessage = (e: MessageEvent<unknown>) => {
-        const frames = typeof e.data === 'string' ? decode(e.data) : null;
+        const frames = typeof e.data === 'string' ? decodeServer(e.data) : null;
         if (frames) on.frames(frames);
         else end(CloseCode.PROTOCOL, 'malformed frame');
       };

@@ -1,30 +1,26 @@
 /**
- * Makes a page instance for a page or socket definition, wired to the app's pub/sub, limits and
- * registry. It is registered only once it turns out to be live (see render-page.ts).
+ * The one place a page instance is made, for a page render or a socket module's `open`, wired to
+ * the app's pub/sub, limits and endpoints. It starts `rendering`; `Registry.admit` binds it to its
+ * session once it turns out live (see page/lifecycle.ts).
  */
 import { nanoid } from 'nanoid';
 import type { Runtime } from '../runtime.js';
 import type { DefinedPage, DefinedSocket } from './define-page.js';
 import { PageInstance } from './page-instance.js';
 import type { RouteEntry } from '../routing/route-table.js';
-import { Defaults } from '../protocol/constants.js';
 
-export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, route: RouteEntry, sessionId: string): PageInstance<any> {
+export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, route: RouteEntry): PageInstance<any> {
   const o = rt.options;
   return new PageInstance({
     id: nanoid(),
-    sessionId,
     route: route.url,
     dev: o.dev,
     retainMs: o.retainMs,
     connectTimeoutMs: o.connectTimeoutMs,
-    maxMailbox: o.maxMailbox,
-    replayMaxFrames: o.replayMaxFrames,
-    replayMaxBytes: o.replayMaxBytes,
-    heartbeatMs: o.heartbeatMs,
-    ackDelayMs: Defaults.ackDelayMs,
+    eventTimeoutMs: o.eventTimeoutMs,
     pubsub: rt.pubsub,
     log: rt.log,
+    outlet: rt.endpoints.open,
     handlers: def.on,
     catchAll: def.__serverSocketEvent?.bind(def),
     onClose: def.onClose?.bind(def),

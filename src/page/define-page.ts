@@ -76,7 +76,18 @@ export interface Page<S = unknown> {
   readonly stream: Duplex;
 }
 
-export type EventHandler<S = unknown> = (data: any, page: Page<S>) => unknown;
+/** What a handler learns about the event it is running for. */
+export interface EventContext {
+  /**
+   * Stable for this event across reconnects and resends, unique per page: use it as an idempotency
+   * key for side effects outside the page (a payment, an email).
+   */
+  readonly key: string;
+  /** Aborted when the handler runs past `eventTimeoutMs`; the page has moved on by then. */
+  readonly signal: AbortSignal;
+}
+
+export type EventHandler<S = unknown> = (data: any, page: Page<S>, event: EventContext) => unknown;
 
 type MethodHandler<S, P extends Record<string, string>> = (
   ctx: RequestContext<P>,
@@ -87,7 +98,7 @@ interface LiveHandlers<S> {
   /** Named event handlers: `on: { test_click(data, page) {} }`. Only these names are accepted. */
   on?: Record<string, EventHandler<S>>;
   /** Catch-all for event names without a named handler. */
-  __serverSocketEvent?(name: string, data: any, page: Page<S>): unknown;
+  __serverSocketEvent?(name: string, data: any, page: Page<S>, event: EventContext): unknown;
   /** Runs once when the instance closes. */
   onClose?(page: Page<S>): unknown;
 }

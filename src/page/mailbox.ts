@@ -5,8 +5,11 @@
  */
 export type Task = () => unknown;
 
+interface Queued { task: Task; weight: number }
+
 export class Mailbox {
-  #queue: Task[] = [];
+  #queue: Queued[] = [];
+  #weight = 0;
   #running = false;
   #closed = false;
   #waiters: Array<{ below: number; resolve: () => void }> = [];
@@ -20,10 +23,16 @@ export class Mailbox {
     return this.#queue.length;
   }
 
+  /** The summed weight (bytes of client events) of the waiting tasks. */
+  get weight(): number {
+    return this.#weight;
+  }
+
   /** Queues a task; returns false when the mailbox is closed. */
-  post(task: Task): boolean {
+  post(task: Task, weight = 0): boolean {
     if (this.#closed) return false;
-    this.#queue.push(task);
+    this.#queue.push({ task, weight });
+    this.#weight += weight;
     if (!this.#running) void this.#drain();
     return true;
   }
@@ -38,6 +47,7 @@ export class Mailbox {
   close(): void {
     this.#closed = true;
     this.#queue.length = 0;
+    this.#weight = 0;
     this.#wake();
   }
 
@@ -54,7 +64,8 @@ export class Mailbox {
   async #drain(): Promise<void> {
     this.#running = true;
     while (this.#queue.length > 0) {
-      const task = this.#queue.shift()!;
+      const { task, weight } = this.#queue.shift()!;
+      this.#weight -= weight;
       this.#wake();
       try {
         await task();

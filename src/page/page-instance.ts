@@ -1,39 +1,40 @@
 /**
  * One live page: the actor behind a rendered tab. It holds the page's state, runs its events one at
- * a time through its mailbox, owns timers, subscriptions and resources until it closes, and pushes
- * to its client through a ServerChannel that survives reconnects.
+ * a time through its mailbox, and owns timers, subscriptions and resources until it closes. It
+ * pushes through a `PageOutlet` and does not know which transport, or whether any, is attached.
  *
- * Lifecycle: rendered → connected ⇄ disconnected → closed. A rendered page that is never connected
- * closes after `connectTimeoutMs`; a disconnected one after `retainMs`.
+ * Lifecycle (page/lifecycle.ts): rendering → rendered → connected ⇄ disconnected → closed.
  */
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Cleanup, EventHandler, Page } from './define-page.js';
+import type { Cleanup, EventContext, EventHandler, Page } from './define-page.js';
 import { Mailbox } from './mailbox.js';
 import { disposeResource, isCleanup } from './resources.js';
-import { ServerChannel, type ChannelLimits } from '../protocol/channel.js';
-import type { ErrorInfo, ExpiredReason } from '../protocol/frames.js';
-import type { Connection } from '../transport/transport.js';
+import { LifecycleMachine, type Lifecycle } from './lifecycle.js';
+import { WarnLimiter } from './warn-limiter.js';
+import type { OutletFactory, PageActor, PageOutlet } from './outlet.js';
+import type { ErrorInfo } from '../protocol/frames.js';
 import type { PubSub } from '../pubsub/pubsub.js';
-import { CloseCode } from '../protocol/constants.js';
-import { PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_PAGE_CLOSED } from '../errors.js';
+import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_PAGE_CLOSED } from '../errors.js';
 import { createPageStream, type PageStream } from './page-stream.js';
 
-export type Lifecycle = 'rendered' | 'connected' | 'disconnected' | 'closed';
+export type { Lifecycle } from './lifecycle.js';
 
-export interface InstanceOptions extends ChannelLimits {
+export interface InstanceOptions {
   id: string;
-  sessionId: string;
   route: string;
   dev: boolean;
   retainMs: number;
   connectTimeoutMs: number;
-  maxMailbox: number;
+  /** How long an async event handler may run before its event is answered PB_ERR_EVENT_TIMEOUT. */
+  eventTimeoutMs: number;
   pubsub: PubSub;
   log: FastifyBaseLogger;
+  /** Connects the page to its client: the endpoint in an app, a recorder in tests. */
+  outlet: OutletFactory;
   handlers?: Record<string, EventHandler<any>>;
-  catchAll?: (name: string, data: unknown, page: Page<any>) => unknown;
+  catchAll?: (name: string, data: unknown, page: Page<any>, event: EventContext) => unknown;
   onClose?: (page: Page<any>) => unknown;
   live?: boolean;
   /** Called once the instance has closed, so the registry forgets it. */
@@ -43,42 +44,46 @@ export interface InstanceOptions extends ChannelLimits {
 /** A digest of the page id: identifies a page in logs without being usable as its SessionID. */
 export const logIdOf = (id: string): string => createHash('sha256').update(id).digest('base64url').slice(0, 10);
 
-export class PageInstance<S = unknown> implements Page<S> {
+const settled = Symbol('settled');
+
+export class PageInstance<S = unknown> implements Page<S>, PageActor {
   readonly id: string;
-  /** The owning browser session; set once the render decides the page is live. */
-  sessionId: string;
   readonly route: string;
   readonly createdAt = Date.now();
   state: S = undefined as S;
-  #lifecycle: Lifecycle = 'rendered';
+  #sessionId = '';
   readonly #opts: InstanceOptions;
+  readonly #life: LifecycleMachine;
   readonly #handlers = new Map<string, EventHandler<S>>();
   readonly #mailbox: Mailbox;
-  readonly #channel: ServerChannel;
+  #outletMade: PageOutlet | undefined;
   #abort: AbortController | undefined;
   readonly #cleanups: Cleanup[] = [];
   readonly #onClose: Array<() => unknown> = [];
   #logger: FastifyBaseLogger | undefined;
-  #lifeTimer: ReturnType<typeof setTimeout> | undefined;
+  #warnings: WarnLimiter | undefined;
   #closing: Promise<void> | undefined;
   #stream: PageStream | undefined;
 
   constructor(opts: InstanceOptions) {
     this.#opts = opts;
     this.id = opts.id;
-    this.sessionId = opts.sessionId;
     this.route = opts.route;
-    this.#channel = new ServerChannel(opts);
+    this.#life = new LifecycleMachine(opts, (reason) => void this.close(reason));
     this.#mailbox = new Mailbox((err) => this.#report(err, 'task'));
     for (const [name, fn] of Object.entries(opts.handlers ?? {})) this.#handlers.set(name, fn);
     if (opts.onClose) this.#onClose.push(() => opts.onClose!(this));
   }
 
+  /** The browser session that owns the page; set once, when it is admitted. */
+  get sessionId(): string {
+    return this.#sessionId;
+  }
   get lifecycle(): Lifecycle {
-    return this.#lifecycle;
+    return this.#life.state;
   }
   get closed(): boolean {
-    return this.#lifecycle === 'closed';
+    return this.#life.state === 'closed';
   }
   get signal(): AbortSignal {
     // Made on first use: most pages never ask, and every render of a non-live page makes an instance.
@@ -86,32 +91,25 @@ export class PageInstance<S = unknown> implements Page<S> {
     if (this.closed && !this.#abort.signal.aborted) this.#abort.abort('page closed');
     return this.#abort.signal;
   }
+  get mailboxSize(): number {
+    return this.#mailbox.size;
+  }
+  get mailboxBytes(): number {
+    return this.#mailbox.weight;
+  }
+  get streamBacklog(): number {
+    return this.#stream?.readableLength ?? 0;
+  }
+
+  /** Made on first use: a page that never turns live (most renders) never gets an endpoint. */
+  get #outlet(): PageOutlet {
+    this.#outletMade ??= this.#opts.outlet(this);
+    return this.#outletMade;
+  }
 
   get #log(): FastifyBaseLogger {
     this.#logger ??= this.#opts.log.child({ page: logIdOf(this.id), route: this.route });
     return this.#logger;
-  }
-  get channel(): ServerChannel {
-    return this.#channel;
-  }
-  get mailboxSize(): number {
-    return this.#mailbox.size;
-  }
-
-  /** Resolves once fewer than `n` events wait; transports pause reading until then. */
-  mailboxBelow(n: number): Promise<void> {
-    return this.#mailbox.whenBelow(n);
-  }
-
-  /**
-   * When the transport should stop reading from the client: a promise that settles once it may
-   * go on, or undefined when nothing is backed up (the mailbox, or stream bytes the page has not read).
-   */
-  backpressure(): Promise<void> | undefined {
-    const max = this.#opts.maxMailbox;
-    if (this.#mailbox.size >= max) return this.#mailbox.whenBelow(max / 2);
-    if (this.#stream?.backlogged) return this.#stream.whenRead();
-    return undefined;
   }
 
   /** Whether rendering left anything that needs the page to stay alive. */
@@ -127,7 +125,7 @@ export class PageInstance<S = unknown> implements Page<S> {
 
   emit(name: string, data?: unknown): void {
     if (this.closed) throw new PB_ERR_PAGE_CLOSED();
-    this.#channel.push(data === undefined ? { t: 'ev', n: name } : { t: 'ev', n: name, d: data });
+    this.#outlet.push(data === undefined ? { t: 'ev', n: name } : { t: 'ev', n: name, d: data });
   }
 
   send(data: unknown): void {
@@ -179,67 +177,44 @@ export class PageInstance<S = unknown> implements Page<S> {
 
   get stream(): Duplex {
     if (!this.#stream) {
-      const stream = createPageStream(this.#channel);
+      const stream = createPageStream(this.#outlet);
       this.own(() => stream.destroy());
       this.#stream = stream;
     }
     return this.#stream;
   }
 
-  // ---- lifecycle, driven by the registry and transports ----
+  // ---- lifecycle and the endpoint's side (PageActor) ----
 
-  /** Starts the wait for the first connection. */
-  rendered(): void {
-    this.#armLifeTimer(this.#opts.connectTimeoutMs, 'connect-timeout');
+  /** The render left the page live: it now belongs to `sessionId` and waits for its first connection. */
+  admitted(sessionId: string): void {
+    if (!this.#life.to('rendered')) return;
+    this.#sessionId = sessionId;
+    void this.#outlet;
   }
 
-  /** Why a client that processed server frames up to `ack` cannot attach, or null. */
-  resumeProblem(ack: number): ExpiredReason | null {
-    if (this.closed) return 'closed';
-    return this.#channel.resumeProblem(ack);
+  connected(): void {
+    this.#life.to('connected');
   }
 
-  attach(conn: Connection, helloAck: number, welcome: Record<string, unknown> = {}): void {
-    const previous = this.#channel.connection;
-    if (previous && previous !== conn) {
-      this.#channel.detach(previous);
-      previous.close(CloseCode.REPLACED, 'replaced');
-    }
-    clearTimeout(this.#lifeTimer);
-    this.#lifecycle = 'connected';
-    this.#channel.attach(conn, helloAck, welcome);
+  disconnected(): void {
+    this.#life.to('disconnected');
   }
 
-  detach(conn: Connection): void {
-    if (!this.#channel.detach(conn) || this.closed) return;
-    this.#lifecycle = 'disconnected';
-    this.#armLifeTimer(this.#opts.retainMs, 'retain-timeout');
+  takeEvent(s: number, name: string, data: unknown, bytes = 0): void {
+    this.#mailbox.post(() => this.#dispatch(s, name, data), bytes);
   }
 
-  /**
-   * Takes a client event into the mailbox. Past `maxMailbox` a transport stops reading, so what
-   * arrives after that is only what was already in flight; twice the limit means a client that
-   * ignores backpressure, and the event is refused unaccepted (the client resends it later). A
-   * duplicate is acknowledged again and dropped.
-   */
-  receiveEvent(s: number, name: string, data: unknown): 'ok' | 'full' | 'gap' | 'closed' {
-    // Frames can still arrive after a `bye` in the same read; a closed page takes none of them.
-    if (this.closed) return 'closed';
-    if (s > this.#channel.inLast && this.#mailbox.size >= 2 * this.#opts.maxMailbox) return 'full';
-    const incoming = this.#channel.accept(s);
-    if (incoming === 'gap') return 'gap';
-    if (incoming === 'duplicate') return 'ok';
-    this.#mailbox.post(() => this.#dispatch(s, name, data));
-    return 'ok';
+  takeStream(bytes: Uint8Array): void {
+    if (!this.closed) (this.stream as PageStream).pushRemote(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
-  /** Takes client stream bytes; same sequencing as events. */
-  receiveStream(s: number, b64: string): 'ok' | 'gap' | 'closed' {
-    if (this.closed) return 'closed';
-    const incoming = this.#channel.accept(s);
-    if (incoming === 'gap') return 'gap';
-    if (incoming === 'new') (this.stream as PageStream).pushRemote(Buffer.from(b64, 'base64'));
-    return 'ok';
+  mailboxBelow(n: number): Promise<void> {
+    return this.#mailbox.whenBelow(n);
+  }
+
+  streamRead(): Promise<void> {
+    return this.#stream ? this.#stream.whenRead() : Promise.resolve();
   }
 
   /** Closes the instance once: onClose hooks, then owned resources in reverse order, then the client. */
@@ -249,8 +224,7 @@ export class PageInstance<S = unknown> implements Page<S> {
   }
 
   async #doClose(reason: string): Promise<void> {
-    this.#lifecycle = 'closed';
-    clearTimeout(this.#lifeTimer);
+    this.#life.to('closed');
     this.#mailbox.close();
     // A string reason: an aborted signal without one builds a DOMException and its stack.
     this.#abort?.abort('page closed');
@@ -261,10 +235,7 @@ export class PageInstance<S = unknown> implements Page<S> {
     for (const resource of this.#cleanups.splice(0).reverse()) {
       try { await disposeResource(resource); } catch (err) { this.#report(err, 'dispose'); }
     }
-    const conn = this.#channel.connection;
-    this.#channel.close();
-    conn?.send(JSON.stringify({ t: 'expired', reason: 'closed' }));
-    conn?.close(CloseCode.EXPIRED, 'closed');
+    this.#outletMade?.end();
     this.#opts.onClosed(this);
   }
 
@@ -274,23 +245,52 @@ export class PageInstance<S = unknown> implements Page<S> {
     const named = this.#handlers.get(name);
     const catchAll = this.#opts.catchAll;
     if (!named && !catchAll) {
-      const err = new PB_ERR_EVENT_UNKNOWN(name);
-      this.#log.warn({ event: name, code: err.code }, 'undeclared event');
+      const err = new PB_ERR_EVENT_UNKNOWN();
+      this.#warn({ code: err.code }, 'undeclared event');
       this.#reply(s, { code: err.code, message: err.message });
       return;
     }
+    const event = new HandlerEvent(this.id, s);
     try {
-      const result = named ? await named(data, this) : await catchAll!(name, data, this);
-      if (this.closed) return;
-      this.#channel.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
+      const ran = named ? named(data, this, event) : catchAll!(name, data, this, event);
+      const result = isThenable(ran) ? await this.#withTimeout(ran, event) : ran;
+      if (result === settled || this.closed) return;
+      this.#outlet.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
       this.#log.error({ err, event: name }, 'event handler failed');
-      if (!this.closed) this.#reply(s, this.#errorInfo(err, name));
+      this.#reply(s, this.#errorInfo(err, name));
     }
   }
 
+  /**
+   * Waits for an async handler at most `eventTimeoutMs`. Past it the event is answered with
+   * PB_ERR_EVENT_TIMEOUT, the event's signal aborts, and the mailbox moves on; the abandoned handler
+   * keeps running until it notices the signal, and may still emit, but its result is dropped.
+   */
+  #withTimeout(ran: PromiseLike<unknown>, event: HandlerEvent): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        event.abort();
+        const err = new PB_ERR_EVENT_TIMEOUT();
+        this.#log.warn({ code: err.code, timeoutMs: this.#opts.eventTimeoutMs }, 'event handler timed out');
+        this.#reply(event.seq, { code: err.code, message: err.message });
+        resolve(settled);
+      }, this.#opts.eventTimeoutMs);
+      ran.then(
+        (v) => { clearTimeout(timer); resolve(v); },
+        (e) => { clearTimeout(timer); if (event.aborted) resolve(settled); else reject(e); },
+      );
+    });
+  }
+
   #reply(s: number, e: ErrorInfo): void {
-    if (!this.closed) this.#channel.push({ t: 're', re: s, ok: false, e });
+    if (!this.closed) this.#outlet.push({ t: 're', re: s, ok: false, e });
+  }
+
+  #warn(fields: Record<string, unknown>, msg: string): void {
+    this.#warnings ??= new WarnLimiter();
+    const { log, suppressed } = this.#warnings.take();
+    if (log) this.#log.warn(suppressed ? { ...fields, suppressed } : fields, msg);
   }
 
   /** What the client is told about a failure: details in dev, or when the error says it may be shown. */
@@ -319,17 +319,43 @@ export class PageInstance<S = unknown> implements Page<S> {
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */
   #report(err: unknown, where: string): void {
     this.#log.error({ err, where }, 'page task failed');
-    if (!this.closed) this.#channel.push({ t: 'ev', n: 'error', d: this.#errorInfo(err, where) });
+    if (!this.closed) this.#outlet.push({ t: 'ev', n: 'error', d: this.#errorInfo(err, where) });
   }
 
   #forget(cleanup: Cleanup): void {
     const i = this.#cleanups.indexOf(cleanup);
     if (i >= 0) this.#cleanups.splice(i, 1);
   }
+}
 
-  #armLifeTimer(ms: number, reason: string): void {
-    clearTimeout(this.#lifeTimer);
-    this.#lifeTimer = setTimeout(() => void this.close(reason), ms);
-    this.#lifeTimer.unref?.();
+const isThenable = (x: unknown): x is PromiseLike<unknown> =>
+  typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+
+/** What a handler learns about the event it runs for: a stable key and a signal for its timeout. */
+class HandlerEvent implements EventContext {
+  readonly seq: number;
+  readonly #pageId: string;
+  #abort: AbortController | undefined;
+
+  constructor(pageId: string, seq: number) {
+    this.#pageId = pageId;
+    this.seq = seq;
+  }
+
+  /** The client's sequence number never changes across resends, so the key is stable for retries. */
+  get key(): string {
+    return `${logIdOf(this.#pageId)}:${this.seq}`;
+  }
+
+  get signal(): AbortSignal {
+    this.#abort ??= new AbortController();
+    return this.#abort.signal;
+  }
+  get aborted(): boolean {
+    return this.#abort?.signal.aborted ?? false;
+  }
+  abort(): void {
+    this.#abort ??= new AbortController();
+    this.#abort.abort('event timed out');
   }
 }

@@ -1,28 +1,22 @@
 /**
  * `page.stream`: a Node Duplex carried as sequenced `sd` frames (docs/protocol.md §2.1), so bytes
  * get the same exactly-once, in-order delivery as events. Both directions have backpressure:
- * a write completes only while less than `STREAM_WINDOW` bytes wait for the client's ack (so a
+ * a write completes only while less than STREAM_WINDOW_BYTES wait for the client's ack (so a
  * producer cannot overrun the replay buffer), and bytes from the client beyond the readable
- * high-water mark make the transport stop reading until the page reads them.
+ * high-water mark make the endpoint stop reading until the page reads them.
  */
 import { Duplex } from 'node:stream';
-import type { ServerChannel } from '../protocol/channel.js';
-
-/** Raw bytes per frame: 16 KiB becomes ~21.3 KiB of base64, well under the 64 KiB frame limit. */
-const CHUNK = 16 * 1024;
-/** Unacknowledged bytes the server may have in flight to the client. */
-export const STREAM_WINDOW = 256 * 1024;
+import type { PageOutlet } from './outlet.js';
+import { STREAM_CHUNK_BYTES, STREAM_WINDOW_BYTES } from '../protocol/constants.js';
 
 export interface PageStream extends Duplex {
   /** Bytes from the client, in order. */
   pushRemote(bytes: Buffer): void;
-  /** Whether bytes from the client wait unread past the high-water mark. */
-  readonly backlogged: boolean;
   /** Resolves when the page next reads (or the stream ends). */
   whenRead(): Promise<void>;
 }
 
-export function createPageStream(channel: ServerChannel): PageStream {
+export function createPageStream(outlet: PageOutlet): PageStream {
   const inFlight: Array<{ s: number; bytes: number }> = [];
   let unacked = 0;
   let blocked: (() => void) | undefined;
@@ -31,9 +25,9 @@ export function createPageStream(channel: ServerChannel): PageStream {
     for (const w of readWaiters.splice(0)) w();
   };
 
-  const stopListening = channel.onAcked((a) => {
+  const stopListening = outlet.onAcked((a) => {
     while (inFlight.length > 0 && inFlight[0]!.s <= a) unacked -= inFlight.shift()!.bytes;
-    if (blocked && unacked < STREAM_WINDOW) {
+    if (blocked && unacked < STREAM_WINDOW_BYTES) {
       const resume = blocked;
       blocked = undefined;
       resume();
@@ -45,14 +39,14 @@ export function createPageStream(channel: ServerChannel): PageStream {
       wakeReaders();
     },
     write(chunk: Buffer, _enc, callback) {
-      for (let i = 0; i < chunk.length; i += CHUNK) {
-        const piece = chunk.subarray(i, i + CHUNK);
-        const s = channel.push({ t: 'sd', b: piece.toString('base64') });
+      for (let i = 0; i < chunk.length; i += STREAM_CHUNK_BYTES) {
+        const piece = chunk.subarray(i, i + STREAM_CHUNK_BYTES);
+        const s = outlet.push({ t: 'sd', b: piece.toString('base64') });
         inFlight.push({ s, bytes: piece.length });
         unacked += piece.length;
       }
       // Completing the write later is what makes `write()` return false and producers wait.
-      if (unacked >= STREAM_WINDOW) blocked = callback;
+      if (unacked >= STREAM_WINDOW_BYTES) blocked = callback;
       else callback();
     },
     destroy(err, callback) {
@@ -65,9 +59,6 @@ export function createPageStream(channel: ServerChannel): PageStream {
   stream.pushRemote = (bytes) => {
     stream.push(bytes);
   };
-  Object.defineProperty(stream, 'backlogged', {
-    get: () => stream.readableLength >= stream.readableHighWaterMark,
-  });
   stream.whenRead = () =>
     stream.destroyed ? Promise.resolve() : new Promise<void>((resolve) => readWaiters.push(resolve));
   return stream;

@@ -54,17 +54,18 @@ export class Registry {
   }
 
   /**
-   * Takes in a page that just turned live and starts its wait for a first connection. A page
+   * Takes in a page that just turned live, bound to `sessionId`, and starts its wait for a first
+   * connection. A page
    * refused at the limit is closed before the error goes on, so nothing it set up outlives it.
    */
-  async admit(instance: PageInstance<any>): Promise<void> {
+  async admit(instance: PageInstance<any>, sessionId: string): Promise<void> {
+    instance.admitted(sessionId);
     try {
       this.add(instance);
     } catch (err) {
       await instance.close('refused');
       throw err;
     }
-    instance.rendered();
   }
 
   remove(instance: PageInstance<any>): void {

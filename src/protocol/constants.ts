@@ -1,21 +1,31 @@
 /**
- * Every wire key, path, close code and default that both the server and the browser runtime use.
- * No `node:*` imports: `runtime-client/` bundles this file. See docs/protocol.md.
+ * Every wire key, path, close code, size and default that both the server and the browser runtime
+ * use — the one place each is written. No `node:*` imports: `runtime-client/` bundles this file.
+ * See docs/protocol.md.
  */
 
 export const PROTOCOL_VERSION = 1;
 
 /** URL prefix reserved for pagebound's own endpoints. */
 export const BASE_PATH = '/_pagebound';
-export const WS_PATH = `${BASE_PATH}/ws`;
-export const HTTP_SEND_PATH = `${BASE_PATH}/http/send`;
-export const HTTP_POLL_PATH = `${BASE_PATH}/http/poll`;
-export const BYE_PATH = `${BASE_PATH}/bye`;
-export const OPEN_PATH = `${BASE_PATH}/open`;
-export const CLIENT_PATH_PREFIX = `${BASE_PATH}/client.`;
+/** Endpoint paths relative to the base; the runtime gets the base from the boot block. */
+export const Paths = {
+  ws: '/ws',
+  send: '/http/send',
+  poll: '/http/poll',
+  bye: '/bye',
+  open: '/open',
+  clientPrefix: '/client.',
+} as const;
+export const WS_PATH = BASE_PATH + Paths.ws;
+export const HTTP_SEND_PATH = BASE_PATH + Paths.send;
+export const HTTP_POLL_PATH = BASE_PATH + Paths.poll;
+export const BYE_PATH = BASE_PATH + Paths.bye;
+export const OPEN_PATH = BASE_PATH + Paths.open;
+export const CLIENT_PATH_PREFIX = BASE_PATH + Paths.clientPrefix;
 
 /** Sec-WebSocket-Protocol entries: the version token, and the page id carrier. */
-export const WS_SUBPROTOCOL = 'pagebound.v1';
+export const WS_SUBPROTOCOL = `pagebound.v${PROTOCOL_VERSION}`;
 export const WS_SID_PREFIX = 'pb.sid.';
 
 export const SESSION_ID_HEADER = 'sessionid';
@@ -29,13 +39,22 @@ export const EVENT_NAME_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export const CloseCode = {
   NORMAL: 1000,
+  /** Network failure as a WebSocket reports it; never sent. */
+  ABNORMAL: 1006,
   TOO_BIG: 1009,
+  /** A connection dropped on purpose so it can be resumed: a client's stale link, a server's slow reader. */
+  DROPPED: 4000,
   PROTOCOL: 4400,
   REFUSED: 4403,
   REPLACED: 4409,
   EXPIRED: 4410,
   MAILBOX_FULL: 4429,
 } as const;
+
+/** Stream bytes per `sd` frame: 16 KiB is ~21.3 KiB of base64, well under the 64 KiB frame limit. */
+export const STREAM_CHUNK_BYTES = 16 * 1024;
+/** Stream bytes either side may have sent and not yet seen acknowledged. */
+export const STREAM_WINDOW_BYTES = 256 * 1024;
 
 export const Defaults = {
   maxFrameBytes: 65_536,
@@ -50,6 +69,16 @@ export const Defaults = {
   pollMaxBytes: 32_768,
   retainMs: 120_000,
   connectTimeoutMs: 10_000,
+  /** Bytes waiting in one connection's send buffer before it is dropped (the replay buffer resumes it). */
+  maxBufferedBytes: 4_194_304,
+  /** Client stream bytes a page has not read yet before the connection stops reading. */
+  maxStreamBytes: 65_536,
+  /** Bytes of client events waiting in one page's mailbox before the connection stops reading. */
+  maxMailboxBytes: 1_048_576,
+  /** How long one event handler may run before its event is answered with a timeout. */
+  eventTimeoutMs: 30_000,
+  /** Frames in one HTTP send body. */
+  maxBatchFrames: 128,
 } as const;
 
 /** Classes pagebound puts on `<html>` and on elements with an event in flight. */

@@ -25,7 +25,8 @@ export function getClientBundle(): Promise<ClientBundle> {
       bundle: true,
       minify: true,
       format: 'iife',
-      target: 'es2020',
+      // es2022 keeps #private fields native; lowering them to WeakMaps cost ~10% of the bundle.
+      target: 'es2022',
       write: false,
       legalComments: 'none',
     });

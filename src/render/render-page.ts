@@ -61,7 +61,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   const ctx = makeContext(request, reply, params, nonce);
   // The session is bound only once the page turns out live: a page that is not sets no cookie,
   // stays cacheable, and skips the cookie signature check.
-  const instance = createInstance(rt, def, route, '');
+  const instance = createInstance(rt, def, route);
   let html: string;
   try {
     if (def.state) instance.state = def.state(ctx);
@@ -80,8 +80,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
 
   // A HEAD request gets the page's headers but no instance: nobody will connect to it.
   if (instance.isLive && verb !== 'head') {
-    instance.sessionId = ensureSession(request, reply);
-    await rt.registry.admit(instance);
+    await rt.registry.admit(instance, ensureSession(request, reply));
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport);
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');

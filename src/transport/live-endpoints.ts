@@ -32,9 +32,9 @@ export function registerLiveEndpoints(app: FastifyInstance, rt: Runtime): void {
       const def = await rt.loader.load(route.file);
       if (!isDefinedSocket(def)) throw new PB_ERR_NOT_FOUND();
       const sessionId = ensureSession(request, reply);
-      const instance = createInstance(rt, def, route, sessionId);
+      const instance = createInstance(rt, def, route);
       if (def.state) instance.state = def.state();
-      await rt.registry.admit(instance);
+      await rt.registry.admit(instance, sessionId);
       try {
         await def.open?.(instance);
       } catch (err) {

@@ -1,18 +1,19 @@
 /**
- * The WebSocket transport (docs/protocol.md §5.1), on @fastify/websocket. The page id rides in the
- * Sec-WebSocket-Protocol list because browsers cannot set headers on a WebSocket; the upgrade is
- * refused for foreign origins before any frame is read.
+ * The WebSocket transport (docs/protocol.md §5.1), on @fastify/websocket: a thin adapter between a
+ * socket and the page endpoint. The page id rides in the Sec-WebSocket-Protocol list because
+ * browsers cannot set headers on a WebSocket; the upgrade is refused for foreign origins before any
+ * frame is read. It stops reading the socket when the page falls behind, so TCP pushes back.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type {} from '@fastify/websocket';
 import type { Runtime } from '../runtime.js';
-import type { Connection } from './transport.js';
-import { checkHello, handleFrame } from './inbound.js';
-import { parseClientFrame } from '../protocol/frames.js';
-import { CloseCode, WS_PATH, WS_SID_PREFIX, WS_SUBPROTOCOL } from '../protocol/constants.js';
+import type { Connection } from '../endpoint/connection.js';
+import type { PageEndpoint } from '../endpoint/page-endpoint.js';
+import { decodeClient, encode, type Wire } from '../protocol/codec.js';
+import { CloseCode, WS_PATH, WS_SID_PREFIX } from '../protocol/constants.js';
+import { Refusals, type RefusalCode } from '../protocol/refusals.js';
 import { originGuard, readSession } from '../session/session.js';
-import type { PageInstance } from '../page/page-instance.js';
 
 export function pageIdFromProtocols(header: string | undefined): string | undefined {
   for (const entry of (header ?? '').split(',')) {
@@ -27,110 +28,117 @@ export function registerWebSocket(app: FastifyInstance, rt: Runtime): void {
     websocket: true,
     // Refused before the upgrade, so no frame from a foreign page is ever read.
     preValidation: originGuard(rt.options.allowedOrigins),
-  }, (socket: WebSocket, request: FastifyRequest) => serve(rt, socket, request));
+  }, (socket: WebSocket, request: FastifyRequest) => {
+    // Only what is needed is kept from the upgrade request, not the request itself.
+    new WsConnection(rt, socket, readSession(request), pageIdFromProtocols(request.headers['sec-websocket-protocol']), request.log);
+  });
 }
 
-function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
-  // Only what is needed is kept from the upgrade request, not the request itself, for the socket's life.
-  const sessionId = readSession(request);
-  const pageId = pageIdFromProtocols(request.headers['sec-websocket-protocol']);
-  const log = request.log;
-  const { heartbeatMs, heartbeatTimeoutMs, connectTimeoutMs } = rt.options;
-  let instance: PageInstance<any> | undefined;
-  let lastHeard = Date.now();
-  let paused = false;
-  /** Set once the connection is finished with (refused, `bye`, closed): later frames in the same read are dropped. */
-  let done = false;
+class WsConnection implements Connection {
+  readonly kind = 'ws' as const;
+  readonly wantsHeartbeat = true;
+  readonly present = false;
+  readonly #socket: WebSocket;
+  readonly #rt: Runtime;
+  readonly #sessionId: string | undefined;
+  readonly #pageId: string | undefined;
+  readonly #log: FastifyBaseLogger;
+  #endpoint: PageEndpoint | undefined;
+  #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set once the connection is finished with: later frames in the same read are dropped. */
+  #done = false;
+  #paused = false;
 
-  const conn: Connection = {
-    kind: 'ws',
-    send: (json) => {
-      if (socket.readyState === socket.OPEN) socket.send(json);
-    },
-    close: (code, reason) => {
-      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
-    },
-  };
-  const refuse = (frame: object, code: number, reason: string) => {
-    conn.send(JSON.stringify(frame));
-    conn.close(code, reason);
-  };
-
-  // A client that never says hello gets nothing and is dropped.
-  const helloTimer = setTimeout(() => conn.close(CloseCode.PROTOCOL, 'no hello'), connectTimeoutMs);
-  const heartbeat = setInterval(() => {
-    if (Date.now() - lastHeard > heartbeatTimeoutMs) {
-      // Half-open: the peer is gone without a FIN. terminate() skips the closing handshake it would never answer.
-      socket.terminate();
-      return;
-    }
-    if (instance?.channel.connection === conn) instance.channel.heartbeat();
-  }, Math.min(heartbeatMs, heartbeatTimeoutMs / 2));
-
-  socket.on('message', (data, isBinary) => {
-    if (done) return;
-    try {
-      onMessage(data as Buffer, isBinary);
-    } catch (err) {
-      // Last resort: whatever a frame set off ends this connection only, never the process.
-      done = true;
-      log.error({ err }, 'websocket frame handling failed');
-      socket.terminate();
-    }
-  });
-
-  function onMessage(data: Buffer, isBinary: boolean): void {
-    lastHeard = Date.now();
-    let frame;
-    try {
-      frame = isBinary ? null : parseClientFrame(JSON.parse(data.toString()));
-    } catch {
-      frame = null;
-    }
-    if (!frame) {
-      done = true;
-      refuse({ t: 'refused', code: 'PB_ERR_PROTOCOL' }, CloseCode.PROTOCOL, 'malformed frame');
-      return;
-    }
-    if (!instance) {
-      if (frame.t !== 'hello') {
-        done = true;
-        refuse({ t: 'refused', code: 'PB_ERR_HELLO_REQUIRED' }, CloseCode.REFUSED, 'hello required');
-        return;
+  constructor(rt: Runtime, socket: WebSocket, sessionId: string | undefined, pageId: string | undefined, log: FastifyBaseLogger) {
+    this.#rt = rt;
+    this.#socket = socket;
+    this.#sessionId = sessionId;
+    this.#pageId = pageId;
+    this.#log = log;
+    // A client that never says hello gets nothing and is dropped.
+    this.#helloTimer = setTimeout(() => this.close(CloseCode.PROTOCOL, 'no hello'), rt.options.connectTimeoutMs);
+    socket.on('message', (data, isBinary) => {
+      if (this.#done) return;
+      try {
+        this.#onMessage(data as Buffer, isBinary);
+      } catch (err) {
+        // Last resort: whatever a frame set off ends this connection only, never the process.
+        this.#done = true;
+        this.#log.error({ err }, 'websocket frame handling failed');
+        this.drop();
       }
-      clearTimeout(helloTimer);
-      const outcome = checkHello(rt, pageId, sessionId, frame.ack);
-      if (!outcome.ok) {
-        done = true;
-        refuse(outcome.frame, outcome.close, outcome.frame.t);
-        return;
-      }
-      instance = outcome.instance;
-      instance.attach(conn, frame.ack);
+    });
+    socket.on('close', () => {
+      this.#done = true;
+      clearTimeout(this.#helloTimer);
+      this.#endpoint?.detach(this);
+    });
+    socket.on('error', (err) => this.#log.debug({ err }, 'websocket error'));
+  }
+
+  get bufferedBytes(): number {
+    return this.#socket.bufferedAmount;
+  }
+
+  control(wire: Wire): void {
+    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(wire);
+  }
+
+  sequenced(wire: Wire): void {
+    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(wire);
+  }
+
+  close(code: number, reason: string): void {
+    this.#done = true;
+    const s = this.#socket;
+    if (s.readyState === s.OPEN || s.readyState === s.CONNECTING) s.close(code, reason);
+  }
+
+  drop(): void {
+    this.#done = true;
+    this.#socket.terminate();
+  }
+
+  #refuse(code: RefusalCode, frame?: Wire): void {
+    this.#done = true;
+    this.control(frame ?? encode({ t: 'refused', code }));
+    this.close(Refusals[code].close || CloseCode.PROTOCOL, code);
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    const decoded = isBinary ? null : decodeClient(data.toString(), this.#rt.options.maxFrameBytes);
+    if (!decoded || !decoded.ok) {
+      this.#refuse(decoded ? decoded.code : 'PB_ERR_PROTOCOL');
       return;
     }
-    if (!handleFrame(instance, frame, conn)) {
-      done = true;
+    const frame = decoded.frame;
+    const endpoint = this.#endpoint;
+    if (!endpoint) {
+      if (frame.t !== 'hello') return this.#refuse('PB_ERR_HELLO_REQUIRED');
+      clearTimeout(this.#helloTimer);
+      const page = this.#pageId ? this.#rt.registry.get(this.#pageId) : undefined;
+      const hello = this.#rt.endpoints.hello(page, this.#pageId, this.#sessionId, frame.ack);
+      if (!hello.ok) return this.#refuse(hello.code, hello.frame);
+      this.#endpoint = hello.endpoint;
+      hello.endpoint.attach(this, frame.ack);
       return;
     }
-    if (paused) return;
-    const wait = instance.backpressure();
+    const taken = endpoint.take(this, frame, true, decoded.bytes);
+    if (!taken.ok) {
+      this.#done = true;
+      if (taken.code !== 'closed') endpoint.refuse(this, taken.code);
+      return;
+    }
+    if (this.#paused) return;
+    const wait = endpoint.pressure();
     if (wait) {
       // Stop reading the socket, so TCP pushes back on the client, until the page catches up.
-      paused = true;
-      socket.pause();
+      this.#paused = true;
+      this.#socket.pause();
       void wait.then(() => {
-        paused = false;
-        if (socket.readyState === socket.OPEN) socket.resume();
+        this.#paused = false;
+        if (this.#socket.readyState === this.#socket.OPEN) this.#socket.resume();
       });
     }
   }
-
-  socket.on('close', () => {
-    done = true;
-    clearTimeout(helloTimer);
-    clearInterval(heartbeat);
-    instance?.detach(conn);
-  });
-  socket.on('error', (err) => log.debug({ err }, 'websocket error'));
 }

@@ -47,7 +47,7 @@ const registry = () => server.app.pagebound.registry;
 const connected = (page: Page) =>
   page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { timeout: 10_000 });
 /** Closes the server side of the page's live connection, as a network failure would. */
-const dropConnection = (id: string) => registry().get(id)!.channel.connection?.close(1012, 'test drop');
+const dropConnection = (id: string) => server.app.pagebound.endpoints.of(registry().get(id)!)?.connection?.close(1012, 'test drop');
 
 async function open(prepare?: (ctx: BrowserContext) => Promise<unknown>): Promise<{ page: Page; id: string }> {
   context = await browser.newContext();

@@ -1,31 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import pino from 'pino';
-import { PageInstance, type InstanceOptions } from '../../../src/page/page-instance.js';
 import { MemoryPubSub } from '../../../src/pubsub/memory.js';
-import { RecordingConnection } from '../../helpers/fake-connection.js';
-
-const log = pino({ level: 'silent' });
-let seq = 0;
-
-function makePage(overrides: Partial<InstanceOptions> = {}): PageInstance<any> {
-  return new PageInstance({
-    id: `page-id-${String(++seq).padStart(15, '0')}`,
-    sessionId: 'session-a',
-    route: '/test',
-    dev: true,
-    retainMs: 1000,
-    connectTimeoutMs: 500,
-    maxMailbox: 100,
-    replayMaxFrames: 100,
-    replayMaxBytes: 1 << 20,
-    heartbeatMs: 15_000,
-    ackDelayMs: 5,
-    pubsub: new MemoryPubSub(),
-    log,
-    onClosed: () => {},
-    ...overrides,
-  });
-}
+import { RecordingConnection, connect, endpointOf, event, makePage } from '../../helpers/fake-connection.js';
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -42,11 +17,10 @@ describe('PageInstance mailbox', () => {
       await new Promise((r) => setTimeout(r, data.ms));
       log.push(`end ${data.n}`);
     });
-    const conn = new RecordingConnection();
-    page.attach(conn, 0);
-    page.receiveEvent(1, 'work', { n: 1, ms: 30 });
-    page.receiveEvent(2, 'work', { n: 2, ms: 1 });
-    page.receiveEvent(3, 'work', { n: 3, ms: 10 });
+    const conn = connect(page);
+    event(page, 1, 'work', { n: 1, ms: 30 });
+    event(page, 2, 'work', { n: 2, ms: 1 });
+    event(page, 3, 'work', { n: 3, ms: 10 });
     await vi.waitFor(() => expect(conn.of('re')).toHaveLength(3));
     expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
     expect(conn.of('re').map((f) => f.re)).toEqual([1, 2, 3]);
@@ -58,21 +32,20 @@ describe('PageInstance mailbox', () => {
     const order: string[] = [];
     a.on('slow', async () => { await new Promise((r) => setTimeout(r, 40)); order.push('a'); });
     b.on('fast', async () => { order.push('b'); });
-    a.receiveEvent(1, 'slow', null);
-    b.receiveEvent(1, 'fast', null);
+    event(a, 1, 'slow', null);
+    event(b, 1, 'fast', null);
     await vi.waitFor(() => expect(order).toEqual(['b', 'a']));
   });
 
   it('answers a throwing handler with an error reply and keeps going', async () => {
     const page = makePage();
-    const conn = new RecordingConnection();
-    page.attach(conn, 0);
+    const conn = connect(page);
     page.on('bad', () => { throw Object.assign(new Error('nope'), { code: 'MY_CODE' }); });
     page.on('rejects', async () => { throw new Error('async nope'); });
     page.on('good', () => 42);
-    page.receiveEvent(1, 'bad', null);
-    page.receiveEvent(2, 'rejects', null);
-    page.receiveEvent(3, 'good', null);
+    event(page, 1, 'bad', null);
+    event(page, 2, 'rejects', null);
+    event(page, 3, 'good', null);
     await vi.waitFor(() => expect(conn.of('re')).toHaveLength(3));
     const [bad, rejects, good] = conn.of('re');
     expect(bad).toMatchObject({ ok: false, re: 1, e: { code: 'MY_CODE', message: 'nope' } });
@@ -84,12 +57,11 @@ describe('PageInstance mailbox', () => {
 
   it('hides handler error details in production unless the error is marked expose', async () => {
     const page = makePage({ dev: false });
-    const conn = new RecordingConnection();
-    page.attach(conn, 0);
+    const conn = connect(page);
     page.on('secret', () => { throw new Error('db password is hunter2'); });
     page.on('shown', () => { throw Object.assign(new Error('Name is taken'), { code: 'NAME_TAKEN', expose: true }); });
-    page.receiveEvent(1, 'secret', null);
-    page.receiveEvent(2, 'shown', null);
+    event(page, 1, 'secret', null);
+    event(page, 2, 'shown', null);
     await vi.waitFor(() => expect(conn.of('re')).toHaveLength(2));
     expect(conn.of('re')[0].e).toEqual({ code: 'PB_ERR_HANDLER', message: expect.not.stringContaining('hunter2') });
     expect(conn.of('re')[1].e).toEqual({ code: 'NAME_TAKEN', message: 'Name is taken' });
@@ -97,10 +69,9 @@ describe('PageInstance mailbox', () => {
 
   it('refuses an undeclared event name with PB_ERR_EVENT_UNKNOWN and runs nothing', async () => {
     const page = makePage({ handlers: { known: () => 'ok' } });
-    const conn = new RecordingConnection();
-    page.attach(conn, 0);
-    page.receiveEvent(1, 'constructor', null);
-    page.receiveEvent(2, '__proto__', null);
+    const conn = connect(page);
+    event(page, 1, 'constructor', null);
+    event(page, 2, '__proto__', null);
     await vi.waitFor(() => expect(conn.of('re')).toHaveLength(2));
     expect(conn.of('re').map((f) => f.e.code)).toEqual(['PB_ERR_EVENT_UNKNOWN', 'PB_ERR_EVENT_UNKNOWN']);
   });
@@ -109,23 +80,24 @@ describe('PageInstance mailbox', () => {
     const page = makePage();
     let runs = 0;
     page.on('x', () => { runs++; });
-    expect(page.receiveEvent(1, 'x', null)).toBe('ok');
-    expect(page.receiveEvent(1, 'x', null)).toBe('ok');
-    expect(page.receiveEvent(3, 'x', null)).toBe('gap');
+    expect(event(page, 1, 'x', null)).toEqual({ ok: true });
+    expect(event(page, 1, 'x', null)).toEqual({ ok: true });
+    expect(event(page, 3, 'x', null)).toEqual({ ok: false, code: 'PB_ERR_PROTOCOL' });
     await flush();
     expect(runs).toBe(1);
   });
 
   it('refuses events past twice maxMailbox without accepting them, and says when it has drained', async () => {
-    const page = makePage({ maxMailbox: 2 });
+    const page = makePage({}, { maxMailbox: 2 });
     let release!: () => void;
     page.on('block', () => new Promise<void>((r) => (release = r)));
-    expect(page.receiveEvent(1, 'block', null)).toBe('ok'); // running, mailbox now empty
+    expect(event(page, 1, 'block', null)).toEqual({ ok: true }); // running, mailbox now empty
     await flush();
-    for (let s = 2; s <= 5; s++) expect(page.receiveEvent(s, 'block', null)).toBe('ok');
+    for (let s = 2; s <= 5; s++) expect(event(page, s, 'block', null)).toEqual({ ok: true });
     expect(page.mailboxSize).toBe(4);
-    expect(page.receiveEvent(6, 'block', null)).toBe('full');
-    expect(page.channel.inLast).toBe(5);
+    expect(event(page, 6, 'block', null)).toEqual({ ok: false, code: 'PB_ERR_MAILBOX_FULL' });
+    expect(endpointOf(page).inLast).toBe(5);
+    expect(endpointOf(page).pressure()).toBeDefined();
     let drained = false;
     void page.mailboxBelow(2).then(() => (drained = true));
     release(); // task 2 runs, 3 wait
@@ -142,8 +114,8 @@ describe('PageInstance lifecycle', () => {
   it('closes a rendered page whose client never connects after connectTimeoutMs', async () => {
     vi.useFakeTimers();
     const onClose = vi.fn();
-    const page = makePage({ onClose });
-    page.rendered();
+    const page = makePage({ onClose, connectTimeoutMs: 500 });
+    page.admitted('session-a');
     vi.advanceTimersByTime(499);
     expect(page.closed).toBe(false);
     await vi.advanceTimersByTimeAsync(2);
@@ -154,13 +126,11 @@ describe('PageInstance lifecycle', () => {
   it('keeps a dropped page for retainMs, and a re-attach keeps it alive', async () => {
     vi.useFakeTimers();
     const page = makePage();
-    page.rendered();
-    const first = new RecordingConnection();
-    page.attach(first, 0);
-    page.detach(first);
+    const first = connect(page);
+    endpointOf(page).detach(first);
     expect(page.lifecycle).toBe('disconnected');
     await vi.advanceTimersByTimeAsync(900);
-    page.attach(new RecordingConnection(), 0);
+    connect(page);
     await vi.advanceTimersByTimeAsync(5000);
     expect(page.closed).toBe(false);
     expect(page.lifecycle).toBe('connected');
@@ -169,9 +139,8 @@ describe('PageInstance lifecycle', () => {
   it('closes a dropped page when retainMs passes', async () => {
     vi.useFakeTimers();
     const page = makePage();
-    const conn = new RecordingConnection();
-    page.attach(conn, 0);
-    page.detach(conn);
+    const conn = connect(page);
+    endpointOf(page).detach(conn);
     await vi.advanceTimersByTimeAsync(1001);
     expect(page.closed).toBe(true);
   });
@@ -202,8 +171,7 @@ describe('PageInstance lifecycle', () => {
 
   it('goes on disposing when one resource throws, and tells the client', async () => {
     const page = makePage();
-    const conn = new RecordingConnection();
-    page.attach(conn, 0);
+    const conn = connect(page);
     const second = vi.fn();
     page.own(second);
     page.own(() => { throw new Error('stuck lock'); });
@@ -223,7 +191,7 @@ describe('PageInstance lifecycle', () => {
       log.push('handler end');
     });
     page.subscribe('news', (d) => log.push(`news ${d}`));
-    page.receiveEvent(1, 'long', null);
+    event(page, 1, 'long', null);
     await flush();
     pubsub.publish('news', 1);
     page.setTimeout(() => log.push('timer'), 1);

@@ -1,24 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import pino from 'pino';
 import { Registry } from '../../../src/page/registry.js';
 import { PageInstance } from '../../../src/page/page-instance.js';
-import { MemoryPubSub } from '../../../src/pubsub/memory.js';
-import { RecordingConnection } from '../../helpers/fake-connection.js';
+import { connect, makePage } from '../../helpers/fake-connection.js';
 
-let n = 0;
 function page(sessionId: string): PageInstance<any> {
-  return new PageInstance({
-    id: `registry-test-${String(++n).padStart(10, '0')}`, sessionId, route: '/', dev: false, retainMs: 60_000,
-    connectTimeoutMs: 60_000, maxMailbox: 10, replayMaxFrames: 10, replayMaxBytes: 1000, heartbeatMs: 1000,
-    ackDelayMs: 5, pubsub: new MemoryPubSub(), log: pino({ level: 'silent' }), onClosed: () => {},
-  });
+  const p = makePage({ retainMs: 60_000 });
+  p.admitted(sessionId);
+  return p;
 }
 
 describe('Registry limits', () => {
   it('past maxInstancesPerSession closes that session\'s oldest never-connected page', async () => {
     const registry = new Registry({ maxInstances: 100, maxInstancesPerSession: 3 });
     const [a, b, c] = [page('s1'), page('s1'), page('s1')];
-    a.attach(new RecordingConnection(), 0); // a is connected, b and c only rendered
+    connect(a); // a is connected, b and c only rendered
     for (const p of [a, b, c]) registry.add(p);
     const other = page('s2');
     registry.add(other);
@@ -32,7 +27,7 @@ describe('Registry limits', () => {
   it('past maxInstances evicts the oldest never-connected page anywhere, and refuses only when all are connected', async () => {
     const registry = new Registry({ maxInstances: 3, maxInstancesPerSession: 100 });
     const live = page('victim-user');
-    live.attach(new RecordingConnection(), 0);
+    connect(live);
     registry.add(live);
     const flood = [page('bot-1'), page('bot-2')];
     for (const p of flood) registry.add(p);
@@ -43,7 +38,7 @@ describe('Registry limits', () => {
 
     const full = new Registry({ maxInstances: 1, maxInstancesPerSession: 100 });
     const only = page('u');
-    only.attach(new RecordingConnection(), 0);
+    connect(only);
     full.add(only);
     expect(() => full.add(page('u2'))).toThrowError(expect.objectContaining({ code: 'PB_ERR_TOO_MANY_PAGES', statusCode: 503 }));
   });

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { getClientBundle } from '../../../src/render/client-bundle.js';
 
-/** The size budget of the injected runtime, min+gzip. Raise it deliberately, not by accident. */
-const BUDGET_BYTES = 7 * 1024;
+/**
+ * The size budget of the injected runtime, min+gzip. Raise it deliberately, not by accident: 7 → 8 KiB
+ * when the runtime started sharing the server's codec, sequence rules and refusal table (issue #8).
+ */
+const BUDGET_BYTES = 8 * 1024;
 
 describe('client bundle', () => {
   it(`stays within its size budget (${BUDGET_BYTES} bytes min+gzip)`, async () => {

@@ -63,7 +63,7 @@ describe('protocol limits', () => {
     c1.ws.terminate();
     const c2 = await attach(page, 0);
     expect(c2.frames).toEqual([{ t: 'expired', reason: 'replay-overflow' }]);
-    expect(server.app.pagebound.registry.get(page.id)!.channel.buffered).toBeLessThanOrEqual(9);
+    expect(server.app.pagebound.endpoints.of(server.app.pagebound.registry.get(page.id)!)!.buffered).toBeLessThanOrEqual(9);
   });
 
   it('pollMaxBytes: a long-poll answer carries at most the cap; the next poll continues where it stopped', async () => {

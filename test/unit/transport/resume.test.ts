@@ -81,10 +81,10 @@ describe('resume after a drop (server side, real ws client)', () => {
     const c1 = await attach(page, 0);
     c1.send({ t: 'ev', s: 1, n: 'burst', d: { n: 10 } });
     await c1.until((f) => f.some((x) => x.t === 're'));
-    const instance = server.app.pagebound.registry.get(page.id)!;
-    expect(instance.channel.buffered).toBe(11);
+    const endpoint = server.app.pagebound.endpoints.of(server.app.pagebound.registry.get(page.id)!)!;
+    expect(endpoint.buffered).toBe(11);
     c1.send({ t: 'ack', a: 11 });
-    await expect.poll(() => instance.channel.buffered).toBe(0);
+    await expect.poll(() => endpoint.buffered).toBe(0);
   });
 
   it('detects a half-open client by heartbeat and keeps the page for a resume', async () => {

@@ -62,7 +62,7 @@ describe('WebSocket transport, with a real ws client', () => {
     expect(code).toBe(4410);
   });
 
-  it('refuses a page id presented with another session\'s cookie, or none', async () => {
+  it('answers a page id presented with another session\'s cookie, or none, exactly as an unknown id', async () => {
     const victim = await renderLive(server.url, '/live');
     const attacker = await renderLive(server.url, '/live');
     expect(attacker.cookie).not.toBe(victim.cookie);
@@ -71,8 +71,9 @@ describe('WebSocket transport, with a real ws client', () => {
       await c.opened;
       c.send({ t: 'hello', v: 1, ack: 0 });
       const { code } = await c.done;
-      expect(c.frames).toEqual([{ t: 'refused', code: 'PB_ERR_SESSION_MISMATCH' }]);
-      expect(code).toBe(4403);
+      // The same answer as for an id that does not exist: a prober learns nothing (hardening #9.8).
+      expect(c.frames).toEqual([{ t: 'expired', reason: 'unknown' }]);
+      expect(code).toBe(4410);
     }
     expect(server.app.pagebound.registry.get(victim.id)?.lifecycle).toBe('rendered');
   });

@@ -1,0 +1,112 @@
+/**
+ * Every page endpoint of the process: made for a page when it first needs one, found again by the
+ * page for a hello, and watched by one liveness sweep (docs/protocol.md §4.2) — one timer for all
+ * connections instead of one per connection. The sweep sends heartbeats on quiet connections and
+ * drops those the peer has gone silent on (a half-open TCP connection reports nothing by itself).
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { encode, type Wire } from '../protocol/codec.js';
+import { PAGE_ID_RE } from '../protocol/constants.js';
+import type { ServerFrame } from '../protocol/frames.js';
+import type { RefusalCode } from '../protocol/refusals.js';
+import type { OutletFactory, PageActor } from '../page/outlet.js';
+import { logIdOf } from '../page/page-instance.js';
+import { PageEndpoint, type EndpointLimits } from './page-endpoint.js';
+
+export interface LivenessLimits {
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+}
+
+export type Hello =
+  | { ok: true; endpoint: PageEndpoint }
+  | { ok: false; code: RefusalCode; frame: Wire };
+
+export class Endpoints {
+  readonly #byPage = new WeakMap<PageActor, PageEndpoint>();
+  readonly #live = new Set<PageEndpoint>();
+  readonly #limits: EndpointLimits & LivenessLimits;
+  readonly #log: FastifyBaseLogger;
+  #sweep: ReturnType<typeof setInterval> | undefined;
+
+  constructor(limits: EndpointLimits & LivenessLimits, log: FastifyBaseLogger) {
+    this.#limits = limits;
+    this.#log = log;
+  }
+
+  /** The OutletFactory pages are made with. */
+  readonly open: OutletFactory = (page) => {
+    const endpoint = new PageEndpoint(page, this.#limits, (e, live) => {
+      if (live) this.#live.add(e);
+      else this.#live.delete(e);
+      this.#arm();
+    });
+    this.#byPage.set(page, endpoint);
+    return endpoint;
+  };
+
+  /** The endpoint of `page`, if it has one yet. */
+  of(page: PageActor): PageEndpoint | undefined {
+    return this.#byPage.get(page);
+  }
+
+  /** Connections currently attached. */
+  get connected(): number {
+    return this.#live.size;
+  }
+
+  /**
+   * The hello check (docs/protocol.md §3): the page exists and is open, this session owns it, and it
+   * can still replay what the client missed. "No such page" and "not your page" get the same answer,
+   * so a prober cannot learn which ids are live.
+   */
+  hello(page: PageActor | undefined, pageId: string | undefined, sessionId: string | undefined, ack: number): Hello {
+    const endpoint = page && pageId && PAGE_ID_RE.test(pageId) ? this.#byPage.get(page) : undefined;
+    if (!endpoint || !sessionId || endpoint.page.sessionId !== sessionId) {
+      if (endpoint) this.#log.info({ page: logIdOf(endpoint.page.id) }, 'hello refused: another session');
+      return refusal('PB_ERR_PAGE_EXPIRED', { t: 'expired', reason: 'unknown' });
+    }
+    const problem = endpoint.resumeProblem(ack);
+    if (problem) return refusal('PB_ERR_PAGE_EXPIRED', { t: 'expired', reason: problem });
+    return { ok: true, endpoint };
+  }
+
+  close(): void {
+    clearInterval(this.#sweep);
+    this.#sweep = undefined;
+  }
+
+  #arm(): void {
+    if (this.#live.size === 0) {
+      clearInterval(this.#sweep);
+      this.#sweep = undefined;
+      return;
+    }
+    if (this.#sweep) return;
+    const { heartbeatMs, heartbeatTimeoutMs } = this.#limits;
+    this.#sweep = setInterval(() => this.#tick(), Math.min(heartbeatMs, heartbeatTimeoutMs / 4));
+    this.#sweep.unref();
+  }
+
+  #tick(): void {
+    const now = Date.now();
+    const { heartbeatMs, heartbeatTimeoutMs } = this.#limits;
+    for (const endpoint of this.#live) {
+      const conn = endpoint.connection;
+      if (!conn) continue;
+      if (conn.present) {
+        endpoint.lastHeardAt = now;
+      } else if (now - endpoint.lastHeardAt > heartbeatTimeoutMs) {
+        // Silent past the timeout: half-open or gone. Dropping keeps the page for a resume.
+        endpoint.detach(conn);
+        conn.drop();
+        continue;
+      }
+      if (conn.wantsHeartbeat && now - endpoint.lastSentAt >= heartbeatMs) endpoint.heartbeat();
+    }
+  }
+}
+
+function refusal(code: RefusalCode, frame: ServerFrame): Hello {
+  return { ok: false, code, frame: encode(frame) };
+}

@@ -1,0 +1,251 @@
+/**
+ * The transport-neutral end of one page's connection (docs/protocol.md §2–4): numbers and keeps
+ * outgoing frames for replay, takes each client frame once and in order, acks, answers a resume with
+ * `welcome` and the replay, replaces an older connection with a newer one, and pushes back when the
+ * page falls behind. It outlives connections; the page (the actor) never sees one.
+ */
+import { encode, type Wire } from '../protocol/codec.js';
+import { CloseCode, PROTOCOL_VERSION } from '../protocol/constants.js';
+import type { ClientFrame, ExpiredReason } from '../protocol/frames.js';
+import { Refusals, type RefusalCode } from '../protocol/refusals.js';
+import { Inbox, Outbox } from '../protocol/sequence.js';
+import type { OutgoingFrame, PageActor, PageOutlet } from '../page/outlet.js';
+import type { Connection } from './connection.js';
+
+export interface EndpointLimits {
+  replayMaxFrames: number;
+  replayMaxBytes: number;
+  ackDelayMs: number;
+  heartbeatMs: number;
+  maxMailbox: number;
+  maxMailboxBytes: number;
+  maxStreamBytes: number;
+  maxBufferedBytes: number;
+}
+
+/** What became of one client frame. */
+export type Taken =
+  | { ok: true }
+  /** The connection must end with this refusal; nothing of the frame was accepted. */
+  | { ok: false; code: RefusalCode }
+  /** The page closed (a `bye`, or before): later frames are dropped. */
+  | { ok: false; code: 'closed' };
+
+const OK: Taken = { ok: true };
+const CLOSED: Taken = { ok: false, code: 'closed' };
+
+export class PageEndpoint implements PageOutlet {
+  readonly page: PageActor;
+  readonly #out = new Outbox<Wire>();
+  readonly #in = new Inbox();
+  readonly #limits: EndpointLimits;
+  readonly #onLive: (endpoint: PageEndpoint, live: boolean) => void;
+  #conn: Connection | null = null;
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  #ackListeners: Array<(a: number) => void> = [];
+  #ended = false;
+  /** When the live connection last delivered anything, and when we last sent on it (ms). */
+  lastHeardAt = 0;
+  lastSentAt = 0;
+
+  constructor(page: PageActor, limits: EndpointLimits, onLive: (endpoint: PageEndpoint, live: boolean) => void) {
+    this.page = page;
+    this.#limits = limits;
+    this.#onLive = onLive;
+  }
+
+  get connection(): Connection | null {
+    return this.#conn;
+  }
+  /** Last client sequence accepted. */
+  get inLast(): number {
+    return this.#in.last;
+  }
+  get lastSent(): number {
+    return this.#out.lastSent;
+  }
+  /** Unacked frames kept for replay. */
+  get buffered(): number {
+    return this.#out.size;
+  }
+
+  // ---- PageOutlet: what the page pushes ----
+
+  push(frame: OutgoingFrame): number {
+    const s = this.#out.nextSeq;
+    const wire = encode({ ...frame, s } as never);
+    this.#out.push(wire, wire.length);
+    this.#out.trim(this.#limits.replayMaxFrames, this.#limits.replayMaxBytes);
+    const conn = this.#conn;
+    if (conn) {
+      conn.sequenced(wire);
+      this.lastSentAt = Date.now();
+      this.#checkBuffered(conn);
+    }
+    return s;
+  }
+
+  onAcked(listener: (a: number) => void): () => void {
+    this.#ackListeners.push(listener);
+    return () => {
+      this.#ackListeners = this.#ackListeners.filter((l) => l !== listener);
+    };
+  }
+
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#ackTimer);
+    this.#ackListeners = [];
+    this.#out.clear();
+    const conn = this.#conn;
+    this.#setConn(null);
+    conn?.control(encode({ t: 'expired', reason: 'closed' }));
+    conn?.close(CloseCode.EXPIRED, 'closed');
+  }
+
+  // ---- the connection side ----
+
+  /** Why a client that processed server frames up to `ack` cannot resume here, or null. */
+  resumeProblem(ack: number): ExpiredReason | null {
+    if (this.#ended || this.page.closed) return 'closed';
+    return this.#out.resumeProblem(ack);
+  }
+
+  /** Makes `conn` the live connection: welcome, then every frame after the client's ack. */
+  attach(conn: Connection, helloAck: number, extra: { cid?: string } = {}): void {
+    const previous = this.#conn;
+    this.#setConn(conn);
+    if (previous && previous !== conn) previous.close(CloseCode.REPLACED, 'replaced');
+    this.#acked(helloAck);
+    this.page.connected();
+    this.lastHeardAt = this.lastSentAt = Date.now();
+    conn.control(encode({ t: 'welcome', v: PROTOCOL_VERSION, ack: this.#in.last, hb: this.#limits.heartbeatMs, ...extra }));
+    for (const kept of this.#out.after(helloAck)) conn.sequenced(kept.payload);
+  }
+
+  /** `conn` went away; the page waits for a resume. False when it was not the live connection. */
+  detach(conn: Connection): boolean {
+    if (this.#conn !== conn) return false;
+    this.#setConn(null);
+    if (!this.page.closed) this.page.disconnected();
+    return true;
+  }
+
+  /**
+   * Takes one client frame from `conn`. `pausable` says whether the transport stops reading when
+   * the page falls behind (WebSocket): then the limits below are twice the soft ones, since only
+   * what was already in flight can still arrive. HTTP cannot pause, so it is held to the soft limits.
+   */
+  take(conn: Connection, frame: ClientFrame, pausable: boolean, bytes = 0): Taken {
+    if (this.#conn !== conn) return { ok: false, code: 'PB_ERR_CONN_STALE' };
+    if (this.page.closed || this.#ended) return CLOSED;
+    this.lastHeardAt = Date.now();
+    const hard = pausable ? 2 : 1;
+    switch (frame.t) {
+      case 'ev':
+      case 'sd': {
+        if (frame.s > this.#in.last) {
+          const { maxMailbox, maxMailboxBytes, maxStreamBytes } = this.#limits;
+          const page = this.page;
+          const refusal = frame.t === 'ev'
+            ? (page.mailboxSize >= hard * maxMailbox || page.mailboxBytes >= hard * maxMailboxBytes ? 'PB_ERR_MAILBOX_FULL' : null)
+            : (page.streamBacklog >= hard * maxStreamBytes ? 'PB_ERR_STREAM_FULL' : null);
+          if (refusal) return { ok: false, code: refusal };
+        }
+        const verdict = this.#in.accept(frame.s);
+        if (verdict === 'gap') return { ok: false, code: 'PB_ERR_PROTOCOL' };
+        this.#scheduleAck();
+        if (verdict === 'new') {
+          if (frame.t === 'ev') this.page.takeEvent(frame.s, frame.n, frame.d, bytes);
+          else this.page.takeStream(Buffer.from(frame.b, 'base64'));
+        }
+        return OK;
+      }
+      case 'ack':
+      case 'hb':
+        this.#acked(frame.a);
+        return OK;
+      case 'bye':
+        void this.page.close('bye');
+        return CLOSED;
+      case 'hello':
+        return { ok: false, code: 'PB_ERR_PROTOCOL' };
+    }
+  }
+
+  /** A promise to wait on before reading more from the client, or undefined when the page keeps up. */
+  pressure(): Promise<void> | undefined {
+    const { maxMailbox, maxMailboxBytes, maxStreamBytes } = this.#limits;
+    // Either limit releases at half the event count: the byte limit is only there against huge events.
+    if (this.page.mailboxSize >= maxMailbox || this.page.mailboxBytes >= maxMailboxBytes) {
+      return this.page.mailboxBelow(Math.ceil(Math.min(maxMailbox, this.page.mailboxSize) / 2));
+    }
+    if (this.page.streamBacklog >= maxStreamBytes) return this.page.streamRead();
+    return undefined;
+  }
+
+  /** Ends `conn` with a refusal: its frame, when it has one, then its close code. */
+  refuse(conn: Connection, code: RefusalCode): void {
+    conn.control(encode({ t: 'refused', code }));
+    conn.close(Refusals[code].close || CloseCode.PROTOCOL, code);
+  }
+
+  /** An HTTP poll: the client processed up to `a`; frames after it, at most `maxBytes`. */
+  poll(a: number, maxBytes: number): Wire[] {
+    this.lastHeardAt = Date.now();
+    this.#acked(a);
+    return this.#out.after(a, maxBytes).map((k) => k.payload);
+  }
+
+  /** Called by the liveness sweep when the live connection has been quiet on our side. */
+  heartbeat(): void {
+    const conn = this.#conn;
+    if (!conn) return;
+    conn.control(encode({ t: 'hb', a: this.#in.last }));
+    this.lastSentAt = Date.now();
+  }
+
+  /** An ack for what has been accepted, for an HTTP send's answer. */
+  ackFrame(): Wire {
+    return encode({ t: 'ack', a: this.#in.last });
+  }
+
+  #setConn(conn: Connection | null): void {
+    const was = this.#conn !== null;
+    this.#conn = conn;
+    if (was !== (conn !== null)) this.#onLive(this, conn !== null);
+  }
+
+  #acked(a: number): void {
+    if (!this.#out.ack(a)) return;
+    const acked = this.#out.acked;
+    for (const listener of this.#ackListeners) listener(acked);
+  }
+
+  /**
+   * A client that does not read what it is sent must not make the server hold it without bound:
+   * past `maxBufferedBytes` waiting in one connection's send buffer the connection is dropped. The
+   * replay buffer (bounded too) still holds what was not acked, so a real client that was only slow
+   * resumes without a loss.
+   */
+  #checkBuffered(conn: Connection): void {
+    if (conn.bufferedBytes <= this.#limits.maxBufferedBytes) return;
+    this.#setConn(null);
+    this.page.disconnected();
+    conn.close(Refusals.PB_ERR_SLOW_READER.close, 'PB_ERR_SLOW_READER');
+    conn.drop();
+  }
+
+  #scheduleAck(): void {
+    if (this.#ackTimer !== undefined) return;
+    this.#ackTimer = setTimeout(() => {
+      this.#ackTimer = undefined;
+      const conn = this.#conn;
+      if (!conn) return;
+      conn.control(encode({ t: 'ack', a: this.#in.last }));
+      this.lastSentAt = Date.now();
+    }, this.#limits.ackDelayMs);
+    this.#ackTimer.unref?.();
+  }
+}

@@ -1,0 +1,4 @@
+import { runTransportConformance } from './transport.case.js';
+import { httpFrameClient } from '../../helpers/frame-clients.js';
+
+runTransportConformance('http', httpFrameClient);

@@ -1,0 +1,4 @@
+import { runTransportConformance } from './transport.case.js';
+import { wsFrameClient } from '../../helpers/frame-clients.js';
+
+runTransportConformance('ws', wsFrameClient);
