@@ -63,7 +63,8 @@ export class Endpoints {
   hello(page: PageActor | undefined, pageId: string | undefined, sessionId: string | undefined, ack: number): Hello {
     const endpoint = page && pageId && PAGE_ID_RE.test(pageId) ? this.#byPage.get(page) : undefined;
     if (!endpoint || !sessionId || endpoint.page.sessionId !== sessionId) {
-      if (endpoint) this.#log.info({ page: logIdOf(endpoint.page.id) }, 'hello refused: another session');
+      // Logged as what it is; answered as an unknown page.
+      if (endpoint) this.#log.info({ page: logIdOf(endpoint.page.id), code: 'PB_ERR_SESSION_MISMATCH' }, 'hello refused: another session');
       return refusal('PB_ERR_PAGE_EXPIRED', { t: 'expired', reason: 'unknown' });
     }
     const problem = endpoint.resumeProblem(ack);

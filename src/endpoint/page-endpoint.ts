@@ -116,7 +116,7 @@ export class PageEndpoint implements PageOutlet {
   attach(conn: Connection, helloAck: number, extra: { cid?: string } = {}): void {
     const previous = this.#conn;
     this.#setConn(conn);
-    if (previous && previous !== conn) previous.close(CloseCode.REPLACED, 'replaced');
+    if (previous && previous !== conn) previous.close(Refusals.PB_ERR_CONN_REPLACED.close, 'PB_ERR_CONN_REPLACED');
     this.#acked(helloAck);
     this.page.connected();
     this.lastHeardAt = this.lastSentAt = Date.now();

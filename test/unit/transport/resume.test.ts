@@ -87,21 +87,32 @@ describe('resume after a drop (server side, real ws client)', () => {
     await expect.poll(() => endpoint.buffered).toBe(0);
   });
 
-  it('detects a half-open client by heartbeat and keeps the page for a resume', async () => {
-    const page = await renderLive(server.url, '/push');
-    const c1 = await attach(page, 0);
-    // The peer stops reading and writing without closing: no FIN ever comes.
+  it('tells a half-open client (dropped, page kept) from an idle one that heartbeats (kept connected)', async () => {
+    const halfOpen = await renderLive(server.url, '/push');
+    const idle = await renderLive(server.url, '/push');
+    const c1 = await attach(halfOpen, 0);
+    const c2 = await attach(idle, 0);
+    // c1's peer stops reading and writing without closing: no FIN ever comes. c2 is idle but alive.
     (c1.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const instance = server.app.pagebound.registry.get(page.id)!;
-    await expect.poll(() => instance.lifecycle, { timeout: 3000 }).toBe('disconnected');
-    expect(instance.closed).toBe(false);
+    const beat = setInterval(() => c2.send({ t: 'hb', a: 0 }), 100);
+    try {
+      const dead = server.app.pagebound.registry.get(halfOpen.id)!;
+      const alive = server.app.pagebound.registry.get(idle.id)!;
+      await expect.poll(() => dead.lifecycle, { timeout: 3000 }).toBe('disconnected');
+      expect(dead.closed).toBe(false);
+      expect(alive.lifecycle).toBe('connected');
+      expect(c2.closed).toBeUndefined();
+    } finally {
+      clearInterval(beat);
+    }
   });
 
-  it('sends heartbeats carrying the server\'s ack', async () => {
+  it('sends heartbeats on a quiet connection, carrying the server\'s ack', async () => {
     const page = await renderLive(server.url, '/push');
     const c = await attach(page, 0);
     c.send({ t: 'ev', s: 1, n: 'echo', d: 1 });
-    await c.until((f) => f.some((x) => x.t === 'hb' && x.a === 1), 2000);
-    c.send({ t: 'hb', a: 0 });
+    await c.until((f) => f.some((x) => x.t === 'hb'), 2000);
+    expect(c.of('hb').every((f) => f.a === 1)).toBe(true);
+    expect(c.of('hb')[0]).toEqual({ t: 'hb', a: 1 });
   });
 });
