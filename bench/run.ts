@@ -16,12 +16,15 @@ import { renderScenario } from './scenarios/render.js';
 import { liveRenderScenario } from './scenarios/live-render.js';
 import { roundTripScenario } from './scenarios/roundtrip.js';
 import { idleScenario } from './scenarios/idle.js';
+import { manyScenario } from './scenarios/many.js';
+import { meetsGoal, type MetricRow } from './lib/report.js';
 
 const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConfig) => Promise<Section[]> }> = [
   { name: 'render', title: '1. Render throughput', run: renderScenario },
   { name: 'live', title: '2. Live page render cost', run: liveRenderScenario },
   { name: 'roundtrip', title: '3. Event round trip', run: roundTripScenario },
   { name: 'idle', title: '4. Idle connections memory', run: idleScenario },
+  { name: 'many', title: '5. Many pages in one process', run: manyScenario },
 ];
 
 const cfg = loadConfig();
@@ -44,12 +47,15 @@ const parts: string[] = [
 console.log(parts.join('\n\n') + '\n');
 
 let failed = 0;
+const rows: MetricRow[] = [];
 for (const scenario of scenarios) {
   if (!cfg.only.has(scenario.name)) continue;
   let text: string;
   const t0 = Date.now();
   try {
-    text = (await scenario.run(cfg)).map(renderSection).join('\n\n');
+    const sections = await scenario.run(cfg);
+    for (const s of sections) rows.push(...(s.metrics ?? []));
+    text = sections.map(renderSection).join('\n\n');
   } catch (err) {
     failed++;
     text = renderFailure(scenario.title, err);
@@ -60,10 +66,28 @@ for (const scenario of scenarios) {
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(0);
+parts.push(goalsSection(rows));
 parts.push(`_Run took ${seconds} s._`);
 // A smoke run gets its own name so it never overwrites the day's full results.
-const file = path.join(REPO_ROOT, 'bench', 'results', `${facts.date.slice(0, 10)}-${facts.hostname}${cfg.quick ? '-quick' : ''}.md`);
+// BENCH_OUT (the smoke test's temp file) moves the report beside it, out of the repo.
+const outDir = process.env.BENCH_OUT ? path.dirname(process.env.BENCH_OUT) : path.join(REPO_ROOT, 'bench', 'results');
+const file = path.join(outDir, `${facts.date.slice(0, 10)}-${facts.hostname}${cfg.quick ? '-quick' : ''}.md`);
 mkdirSync(path.dirname(file), { recursive: true });
 writeFileSync(file, parts.join('\n\n') + '\n');
+// The machine-readable summary: one row per figure with its peer and goal. A smoke or quick run
+// writes beside it, never over the committed full run.
+const json = process.env.BENCH_OUT ?? path.join(REPO_ROOT, 'bench', 'results', cfg.quick ? 'latest-quick.json' : 'latest.json');
+writeFileSync(json, JSON.stringify({
+  machine: `${facts.cpuCount} × ${facts.cpuModel}, ${Math.round(facts.totalMemory / 2 ** 30)} GiB, ${facts.hostname}`,
+  node: facts.node, date: facts.date, commit: facts.commit, mode: cfg.quick ? 'quick' : 'full', rows,
+}, null, 2) + '\n');
+console.log(`Rows written to ${path.relative(REPO_ROOT, json)}`);
 console.log(`Run took ${seconds} s. Written to ${path.relative(REPO_ROOT, file)}`);
 process.exitCode = failed > 0 ? 1 : 0;
+
+function goalsSection(rows: MetricRow[]): string {
+  const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+  const lines = rows.filter((r) => r.goal !== undefined).map((r) =>
+    `| ${r.name} ÷ ${r.peer} | ${fmt(r.ratio)} | ${r.better === 'higher' ? '≥' : '≤'} ${fmt(r.goal!)} | ${meetsGoal(r) ? 'met' : '**not met**'} |`);
+  return ['## Goals', '', '| ratio | this run | goal | |', '| --- | ---: | ---: | --- |', ...lines].join('\n');
+}

@@ -7,8 +7,27 @@ import { bytes } from './format.js';
 
 export interface Table { headers: string[]; rows: string[][] }
 
+/** One line of bench/results/latest.json: a figure, its peer in the same run, and the goal for the ratio. */
+export interface MetricRow {
+  name: string;
+  unit: string;
+  value: number;
+  peer: string;
+  peerValue: number;
+  ratio: number;
+  /** The target for `ratio`, when the project set one. */
+  goal?: number;
+  better: 'higher' | 'lower';
+}
+
+/** Whether a row meets its goal (rows without one count as met). */
+export const meetsGoal = (r: MetricRow): boolean =>
+  r.goal === undefined || !Number.isFinite(r.ratio) || (r.better === 'higher' ? r.ratio >= r.goal : r.ratio <= r.goal);
+
 export interface Section {
   title: string;
+  /** Rows for bench/results/latest.json. */
+  metrics?: MetricRow[];
   /** One or two sentences: what was compared and how. */
   method: string;
   table: Table;

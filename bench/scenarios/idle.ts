@@ -64,6 +64,10 @@ export async function idleScenario(cfg: BenchConfig): Promise<Section[]> {
   const heap = (t: Target) => per(t, 'heapUsed');
   return [{
     title: '4. Idle connections memory',
+    metrics: [{
+      name: 'heap per idle connected live page', unit: 'bytes', value: heap('pagebound'), peer: 'raw ws connection',
+      peerValue: heap('ws'), ratio: ratio(heap('pagebound'), heap('ws')), goal: 1.5, better: 'lower',
+    }],
     method: `${int(n)} connections held open per server (at most 10 opening at once), each server a fresh process warmed by ${int(Math.max(20, Math.round(n / 10)))} connections first; ` +
       'memory read over IPC after a full GC before and after; Δ ÷ connections. RSS is coarse (it includes allocator slack), heap is the figure to compare.',
     table: {

@@ -7,7 +7,7 @@
  */
 import type { BenchConfig } from '../lib/config.js';
 import type { Section } from '../lib/report.js';
-import { startServer, type ChildServer } from '../lib/child-server.js';
+import { startServer, startServers, type ChildServer } from '../lib/child-server.js';
 import { expectPage, httpLoad, type LoadResult } from '../lib/http-load.js';
 import type { MemorySample } from '../lib/ipc.js';
 import { interleave, medianOf, pairedRatio } from '../lib/rounds.js';
@@ -27,17 +27,17 @@ async function sessionCookie(server: ChildServer): Promise<string> {
 }
 
 async function throughput(cfg: BenchConfig): Promise<Section> {
-  const pb = await startServer('pagebound.ts', { ...UNLIMITED, connectTimeoutMs: 1_000 });
+  const [pb, bare] = (await startServers([['pagebound.ts', { ...UNLIMITED, connectTimeoutMs: 1_000 }], ['bare-fastify.ts']])) as [ChildServer, ChildServer];
   try {
     const cookie = await sessionCookie(pb);
     const live = await expectPage(`${pb.url}/live`, [...MARKERS, 'pb-boot'], { cookie });
     if (live.headers.get('set-cookie')) throw new Error('the live page did not accept the session cookie');
-    const urls = { static: `${pb.url}/static`, live: `${pb.url}/live` } as const;
-    const order = ['static', 'live'] as const;
+    const urls = { bare: `${bare.url}/static`, static: `${pb.url}/static`, live: `${pb.url}/live` } as const;
+    const order = ['bare', 'static', 'live'] as const;
     const headers = { cookie };
 
     for (const t of order) await httpLoad(urls[t], { connections: cfg.connections, seconds: cfg.warmupSeconds, headers });
-    const results = await interleave(order, cfg.rounds, (t) => withServerCpu(pb, () =>
+    const results = await interleave(order, cfg.rounds, (t) => withServerCpu(t === 'bare' ? bare : pb, () =>
       httpLoad(urls[t], { connections: cfg.connections, seconds: cfg.httpSeconds, headers })));
     const after = await pb.memory();
 
@@ -47,9 +47,14 @@ async function throughput(cfg: BenchConfig): Promise<Section> {
     const rps = (t: Target) => medianOf(results.get(t)!, (r: Run) => r.rps);
     const vsStatic = (t: Target) => pairedRatio(results, t, 'static', (r) => r.rps);
     const costVsStatic = (t: Target) => pairedRatio(results, t, 'static', cpuPerReq);
-    const label = { static: 'non-live page (`static.page.ts`)', live: 'live page (`live.page.ts`, one handler)' };
+    const label = { bare: 'bare Fastify + Eta, same template', static: 'non-live page (`static.page.ts`)', live: 'live page (`live.page.ts`, one handler)' };
+    const vsBare = pairedRatio(results, 'live', 'bare', (r) => r.rps);
     return {
       title: '2a. Live page render throughput',
+      metrics: [{
+        name: 'live page GET req/s (creates an instance)', unit: 'req/s', value: rps('live'),
+        peer: 'bare Fastify + Eta, same template', peerValue: rps('bare'), ratio: vsBare.median, goal: 0.85, better: 'higher',
+      }],
       method: `Same pagebound process, same template and data, same session cookie; the live page differs by one \`on\` handler. ` +
         `autocannon, ${cfg.connections} connections, ${cfg.rounds} interleaved rounds of ${cfg.httpSeconds} s, medians and per-round ratios as in 1; ` +
         '`connectTimeoutMs: 1000` so that unconnected instances expire during the run, limits raised so none is refused.',
@@ -61,13 +66,13 @@ async function throughput(cfg: BenchConfig): Promise<Section> {
         ]),
       },
       notes: [
-        `**live ÷ non-live: req/s ${times(vsStatic('live').median)}, server CPU per request ${times(costVsStatic('live').median)}** ` +
+        `**live ÷ bare Fastify: req/s ${times(vsBare.median)}. live ÷ non-live: req/s ${times(vsStatic('live').median)}, server CPU per request ${times(costVsStatic('live').median)}** ` +
           '(the live figure includes closing the instances that expire during the run).',
         `Server after the runs (GC'd): heap ${bytes(after.heapUsed)}, RSS ${bytes(after.rss)}: expiring instances keep memory bounded under sustained live renders.`,
       ],
     };
   } finally {
-    await pb.stop();
+    await Promise.all([pb.stop(), bare.stop()]);
   }
 }
 

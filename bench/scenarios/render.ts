@@ -67,7 +67,18 @@ export async function renderScenario(cfg: BenchConfig): Promise<Section[]> {
     } else {
       notes.push(`All rows serve the same ${bareBody.length}-byte body; pagebound adds its headers (session cookie on a first visit, CSP).`);
     }
+    const metrics = [
+      {
+        name: 'static page render req/s, first visit', unit: 'req/s', value: rps('first'),
+        peer: 'bare Fastify + Eta, same template', peerValue: rps('bare'), ratio: vs('first', 'bare').median, goal: 0.9, better: 'higher' as const,
+      },
+      {
+        name: 'static page render req/s, returning visitor', unit: 'req/s', value: rps('returning'),
+        peer: 'bare Fastify + Eta, same template', peerValue: rps('bare'), ratio: vs('returning', 'bare').median, goal: 0.9, better: 'higher' as const,
+      },
+    ];
     return [{
+      metrics,
       title: '1. Render throughput (non-live page)',
       method: `autocannon, ${cfg.connections} connections, ${cfg.rounds} interleaved rounds of ${cfg.httpSeconds} s per row after a ${cfg.warmupSeconds} s warm-up per row; ` +
         'figures are medians over rounds, ratios the median of per-round ratios (range in brackets). ' +

@@ -105,8 +105,14 @@ export async function roundTripScenario(cfg: BenchConfig): Promise<Section[]> {
     const seqCpu = (t: Target) => medianOf(seq.get(t)!, (r) => r.cpuMicros / cfg.roundTrips);
     const pipedCpu = (t: Target) => medianOf(piped.get(t)!, (r) => r.cpuMicros / cfg.pipelined);
 
+    const p99 = (t: Target) => latency(t).p99;
     const sequentialSection: Section = {
       title: '3a. Event round trip, sequential',
+      metrics: [
+        { name: 'event round trip p99', unit: 'µs', value: p99('pagebound'), peer: 'raw ws echo p99', peerValue: p99('ws'), ratio: p99('pagebound') / p99('ws'), goal: 1.2, better: 'lower' },
+        { name: 'event round trip p99', unit: 'µs', value: p99('pagebound'), peer: 'Socket.IO emit + ack p99', peerValue: p99('socketio'), ratio: p99('pagebound') / p99('socketio'), goal: 0.8, better: 'lower' },
+        { name: 'round trips/s, sequential', unit: '1/s', value: rts('pagebound'), peer: 'raw ws echo', peerValue: rts('ws'), ratio: seqVs('pagebound', 'ws').median, better: 'higher' },
+      ],
       method: `One connection per server, one event in flight: ${cfg.rounds} interleaved rounds of ${int(cfg.roundTrips)} round trips per server, after ${int(cfg.roundTripWarmup)} unmeasured; ratios are medians of per-round ratios. ` +
         'Each is timed with performance.now() from send to reply; p50/p99 over all measured round trips. The pagebound client acks server frames every 50 ms as the browser runtime does.',
       table: {
