@@ -1,30 +1,43 @@
 /**
  * The one place a page instance is made, for a page render or a socket module's `open`, wired to
  * the app's pub/sub, limits and endpoints. It starts `rendering`; `Registry.admit` binds it to its
- * session once it turns out live (see page/lifecycle.ts).
+ * session once it turns out live (see page/lifecycle.ts). What pages share — per app and per
+ * definition — is made once, so a page costs only its own fields.
  */
 import { nanoid } from 'nanoid';
 import type { Runtime } from '../runtime.js';
 import type { DefinedPage, DefinedSocket } from './define-page.js';
-import { PageInstance } from './page-instance.js';
+import { PageInstance, type PageKind, type PageShared } from './page-instance.js';
 import type { RouteEntry } from '../routing/route-table.js';
 
+const sharedOf = new WeakMap<Runtime, PageShared>();
+const kindOf = new WeakMap<DefinedPage | DefinedSocket, PageKind>();
+
 export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, route: RouteEntry): PageInstance<any> {
-  const o = rt.options;
-  return new PageInstance({
-    id: nanoid(),
-    route: route.url,
-    dev: o.dev,
-    retainMs: o.retainMs,
-    connectTimeoutMs: o.connectTimeoutMs,
-    eventTimeoutMs: o.eventTimeoutMs,
-    pubsub: rt.pubsub,
-    log: rt.log,
-    outlet: rt.endpoints.open,
-    handlers: def.on,
-    catchAll: def.__serverSocketEvent?.bind(def),
-    onClose: def.onClose?.bind(def),
-    live: 'live' in def ? def.live : undefined,
-    onClosed: (instance) => rt.registry.remove(instance),
-  });
+  let shared = sharedOf.get(rt);
+  if (!shared) {
+    const o = rt.options;
+    shared = {
+      dev: o.dev,
+      retainMs: o.retainMs,
+      connectTimeoutMs: o.connectTimeoutMs,
+      eventTimeoutMs: o.eventTimeoutMs,
+      pubsub: rt.pubsub,
+      log: rt.log,
+      outlet: rt.endpoints.open,
+      onClosed: (instance) => rt.registry.remove(instance),
+    };
+    sharedOf.set(rt, shared);
+  }
+  let kind = kindOf.get(def);
+  if (!kind) {
+    kind = {
+      handlers: def.on,
+      catchAll: def.__serverSocketEvent?.bind(def),
+      onClose: def.onClose?.bind(def),
+      live: 'live' in def ? def.live : undefined,
+    };
+    kindOf.set(def, kind);
+  }
+  return new PageInstance(nanoid(), route.url, shared, kind);
 }

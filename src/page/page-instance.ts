@@ -21,9 +21,8 @@ import { createPageStream, type PageStream } from './page-stream.js';
 
 export type { Lifecycle } from './lifecycle.js';
 
-export interface InstanceOptions {
-  id: string;
-  route: string;
+/** What every page of an app shares: made once, so a page costs only its own fields. */
+export interface PageShared {
   dev: boolean;
   retainMs: number;
   connectTimeoutMs: number;
@@ -33,13 +32,20 @@ export interface InstanceOptions {
   log: FastifyBaseLogger;
   /** Connects the page to its client: the endpoint in an app, a recorder in tests. */
   outlet: OutletFactory;
+  /** Called once the instance has closed, so the registry forgets it. */
+  onClosed: (instance: PageInstance<any>) => void;
+}
+
+/** What every page of one definition shares. */
+export interface PageKind {
   handlers?: Record<string, EventHandler<any>>;
   catchAll?: (name: string, data: unknown, page: Page<any>, event: EventContext) => unknown;
   onClose?: (page: Page<any>) => unknown;
   live?: boolean;
-  /** Called once the instance has closed, so the registry forgets it. */
-  onClosed: (instance: PageInstance<any>) => void;
 }
+
+const NO_KIND: PageKind = {};
+const hasOwn = Object.prototype.hasOwnProperty;
 
 /** A digest of the page id: identifies a page in logs without being usable as its SessionID. */
 export const logIdOf = (id: string): string => createHash('sha256').update(id).digest('base64url').slice(0, 10);
@@ -52,27 +58,28 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   readonly createdAt = Date.now();
   state: S = undefined as S;
   #sessionId = '';
-  readonly #opts: InstanceOptions;
+  readonly #opts: PageShared;
+  readonly #kind: PageKind;
   readonly #life: LifecycleMachine;
-  readonly #handlers = new Map<string, EventHandler<S>>();
+  /** Handlers added with `page.on()`; the definition's own are read from #kind. Made on first use. */
+  #handlers: Map<string, EventHandler<S>> | undefined;
   readonly #mailbox: Mailbox;
   #outletMade: PageOutlet | undefined;
   #abort: AbortController | undefined;
   readonly #cleanups: Cleanup[] = [];
-  readonly #onClose: Array<() => unknown> = [];
+  #onClose: Array<() => unknown> | undefined;
   #logger: FastifyBaseLogger | undefined;
   #warnings: WarnLimiter | undefined;
   #closing: Promise<void> | undefined;
   #stream: PageStream | undefined;
 
-  constructor(opts: InstanceOptions) {
-    this.#opts = opts;
-    this.id = opts.id;
-    this.route = opts.route;
-    this.#life = new LifecycleMachine(opts, (reason) => void this.close(reason));
+  constructor(id: string, route: string, shared: PageShared, kind: PageKind = NO_KIND) {
+    this.#opts = shared;
+    this.#kind = kind;
+    this.id = id;
+    this.route = route;
+    this.#life = new LifecycleMachine(shared, (reason) => void this.close(reason));
     this.#mailbox = new Mailbox((err) => this.#report(err, 'task'));
-    for (const [name, fn] of Object.entries(opts.handlers ?? {})) this.#handlers.set(name, fn);
-    if (opts.onClose) this.#onClose.push(() => opts.onClose!(this));
   }
 
   /** The browser session that owns the page; set once, when it is admitted. */
@@ -114,13 +121,15 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   /** Whether rendering left anything that needs the page to stay alive. */
   get isLive(): boolean {
-    return this.#opts.live === true || this.#handlers.size > 0 || this.#opts.catchAll !== undefined || this.#cleanups.length > 0;
+    const k = this.#kind;
+    return k.live === true || (this.#handlers?.size ?? 0) > 0 || k.catchAll !== undefined || this.#cleanups.length > 0 ||
+      (k.handlers !== undefined && Object.keys(k.handlers).length > 0);
   }
 
   // ---- the Page API handlers use ----
 
   on(name: string, handler: EventHandler<S>): void {
-    this.#handlers.set(name, handler);
+    (this.#handlers ??= new Map()).set(name, handler);
   }
 
   emit(name: string, data?: unknown): void {
@@ -172,7 +181,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   }
 
   onClose(fn: () => unknown): void {
-    this.#onClose.push(fn);
+    (this.#onClose ??= []).push(fn);
   }
 
   get stream(): Duplex {
@@ -229,7 +238,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     // A string reason: an aborted signal without one builds a DOMException and its stack.
     this.#abort?.abort('page closed');
     this.#log.debug({ reason }, 'page closed');
-    for (const fn of this.#onClose) {
+    const hooks = this.#kind.onClose ? [() => this.#kind.onClose!(this), ...(this.#onClose ?? [])] : this.#onClose ?? [];
+    for (const fn of hooks) {
       try { await fn(); } catch (err) { this.#report(err, 'onClose'); }
     }
     for (const resource of this.#cleanups.splice(0).reverse()) {
@@ -242,8 +252,10 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   // ---- internals ----
 
   async #dispatch(s: number, name: string, data: unknown): Promise<void> {
-    const named = this.#handlers.get(name);
-    const catchAll = this.#opts.catchAll;
+    const own = this.#kind.handlers;
+    // Own properties only: `constructor`, `__proto__` and friends are never handlers.
+    const named = this.#handlers?.get(name) ?? (own && hasOwn.call(own, name) ? own[name] : undefined);
+    const catchAll = this.#kind.catchAll;
     if (!named && !catchAll) {
       const err = new PB_ERR_EVENT_UNKNOWN();
       this.#warn({ code: err.code }, 'undeclared event');

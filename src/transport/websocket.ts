@@ -29,7 +29,14 @@ export function registerWebSocket(app: FastifyInstance, rt: Runtime): void {
     // Refused before the upgrade, so no frame from a foreign page is ever read.
     preValidation: originGuard(rt.options.allowedOrigins),
   }, (socket: WebSocket, request: FastifyRequest) => {
-    // Only what is needed is kept from the upgrade request, not the request itself.
+    // @fastify/websocket's own error listener closes over the upgrade request and reply, keeping
+    // both alive for the socket's life (a few KiB per connected page). WsConnection handles errors
+    // itself, and keeps only the strings it needs from the request.
+    socket.removeAllListeners('error');
+    // The upgraded TCP socket still points at the HTTP response it came in with; that response holds
+    // the request, Fastify's request and reply. Nothing answers on it any more.
+    const tcp = (socket as unknown as { _socket?: { _httpMessage?: unknown } })._socket;
+    if (tcp) tcp._httpMessage = null;
     new WsConnection(rt, socket, readSession(request), pageIdFromProtocols(request.headers['sec-websocket-protocol']), request.log);
   });
 }
@@ -116,6 +123,7 @@ class WsConnection implements Connection {
     if (!endpoint) {
       if (frame.t !== 'hello') return this.#refuse('PB_ERR_HELLO_REQUIRED');
       clearTimeout(this.#helloTimer);
+      this.#helloTimer = undefined;
       const page = this.#pageId ? this.#rt.registry.get(this.#pageId) : undefined;
       const hello = this.#rt.endpoints.hello(page, this.#pageId, this.#sessionId, frame.ack);
       if (!hello.ok) return this.#refuse(hello.code, hello.frame);

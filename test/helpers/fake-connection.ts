@@ -5,7 +5,7 @@
 import pino from 'pino';
 import type { Connection } from '../../src/endpoint/connection.js';
 import { PageEndpoint, type EndpointLimits } from '../../src/endpoint/page-endpoint.js';
-import { PageInstance, type InstanceOptions } from '../../src/page/page-instance.js';
+import { PageInstance, type PageKind, type PageShared } from '../../src/page/page-instance.js';
 import { MemoryPubSub } from '../../src/pubsub/memory.js';
 import type { ClientFrame } from '../../src/protocol/frames.js';
 
@@ -43,10 +43,9 @@ const endpoints = new WeakMap<PageInstance<any>, PageEndpoint>();
 let seq = 0;
 
 /** A page with a real endpoint behind it; `limits` tune the endpoint, `overrides` the page. */
-export function makePage(overrides: Partial<InstanceOptions> = {}, limits: Partial<EndpointLimits> = {}): PageInstance<any> {
-  const page: PageInstance<any> = new PageInstance({
-    id: `page-id-${String(++seq).padStart(15, '0')}`,
-    route: '/test',
+export function makePage(overrides: Partial<PageShared> & PageKind = {}, limits: Partial<EndpointLimits> = {}): PageInstance<any> {
+  const { handlers, catchAll, onClose, live, ...shared } = overrides;
+  const page: PageInstance<any> = new PageInstance(`page-id-${String(++seq).padStart(15, '0')}`, '/test', {
     dev: true,
     retainMs: 1000,
     connectTimeoutMs: 60_000,
@@ -59,8 +58,8 @@ export function makePage(overrides: Partial<InstanceOptions> = {}, limits: Parti
       return e;
     },
     onClosed: () => {},
-    ...overrides,
-  });
+    ...shared,
+  }, { handlers, catchAll, onClose, live });
   return page;
 }
 
