@@ -7,6 +7,7 @@ import { BASE_PATH, BOOT_ELEMENT_ID, CssClass, PROTOCOL_VERSION } from '../src/p
 import { installBindings } from './bindings.js';
 import type { TransportMode } from './reconnect.js';
 import { closeAll, PAGE_ID, ServerSocket } from './server-socket.js';
+import { DEV_HOOK } from '../src/dev/events.js';
 
 declare global {
   interface Window {
@@ -21,6 +22,8 @@ interface Boot {
   v: number;
   base?: string;
   transport?: TransportMode;
+  /** `pagebound dev`: the dev bundle, loaded just before this script, wants the socket. */
+  dev?: true;
 }
 
 function readBoot(): Boot | null {
@@ -94,6 +97,7 @@ if (boot?.id) {
     transport: boot.transport,
     [PAGE_ID]: boot.id,
   });
+  if (boot.dev) window[DEV_HOOK]?.(socket);
   reflectState(socket);
   defaultIndicator(socket);
   document.serverSocket = socket;

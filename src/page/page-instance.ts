@@ -71,7 +71,8 @@ export class PageInstance<S = unknown> implements Page<S> {
     this.#channel = new ServerChannel(opts);
     this.#mailbox = new Mailbox((err) => this.#report(err, 'task'));
     for (const [name, fn] of Object.entries(opts.handlers ?? {})) this.#handlers.set(name, fn);
-    if (opts.onClose) this.#onClose.push(() => opts.onClose!(this));
+    // Read when closing, not now: a dev module swap may replace it.
+    this.#onClose.push(() => this.#opts.onClose?.(this));
   }
 
   get lifecycle(): Lifecycle {
@@ -268,6 +269,25 @@ export class PageInstance<S = unknown> implements Page<S> {
     this.#opts.onClosed(this);
   }
 
+  // ---- dev hooks (src/dev/dev-loop.ts) ----
+
+  /** Dev: told of every failure in a handler, timer or subscription, for the browser's error overlay. */
+  devOnError: ((err: unknown) => void) | undefined;
+
+  /**
+   * Dev: takes the declared handlers of an edited page module, keeping the state. Refused (false,
+   * nothing changed) when old code is still held where it cannot be swapped — handlers added with
+   * `page.on()`, timers, subscriptions, owned resources: only a fresh render runs those anew.
+   */
+  devSwapHandlers(next: Pick<InstanceOptions, 'handlers' | 'catchAll' | 'onClose'>): boolean {
+    const declared = this.#opts.handlers ?? {};
+    if (this.#cleanups.length > 0 || [...this.#handlers].some(([name, fn]) => declared[name] !== fn)) return false;
+    this.#handlers.clear();
+    for (const [name, fn] of Object.entries(next.handlers ?? {})) this.#handlers.set(name, fn);
+    Object.assign(this.#opts, { handlers: next.handlers, catchAll: next.catchAll, onClose: next.onClose });
+    return true;
+  }
+
   // ---- internals ----
 
   async #dispatch(s: number, name: string, data: unknown): Promise<void> {
@@ -285,6 +305,7 @@ export class PageInstance<S = unknown> implements Page<S> {
       this.#channel.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
       this.#log.error({ err, event: name }, 'event handler failed');
+      this.devOnError?.(err);
       if (!this.closed) this.#reply(s, this.#errorInfo(err, name));
     }
   }
@@ -319,6 +340,7 @@ export class PageInstance<S = unknown> implements Page<S> {
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */
   #report(err: unknown, where: string): void {
     this.#log.error({ err, where }, 'page task failed');
+    this.devOnError?.(err);
     if (!this.closed) this.#channel.push({ t: 'ev', n: 'error', d: this.#errorInfo(err, where) });
   }
 

@@ -63,16 +63,21 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   // stays cacheable, and skips the cookie signature check.
   const instance = createInstance(rt, def, route, '');
   let html: string;
+  let result: Record<string, unknown> | Redirect | void;
+  let data: Record<string, unknown>;
+  // Dev: every template file the render reads, so saving one updates this page in place.
+  const reads = rt.dev ? new Set<string>() : undefined;
   try {
     if (def.state) instance.state = def.state(ctx);
-    const result = handler ? await handler(ctx, instance) : undefined;
+    result = handler ? await handler(ctx, instance) : undefined;
     if (isRedirect(result)) {
       await instance.close('redirect');
       await reply.redirect(result.redirect, result.code);
       return;
     }
     const choice = rt.templates.choose(route.file, def);
-    html = rt.templates.render(choice, { params, query: ctx.query, url: request.url, ...(result ?? {}), nonce });
+    data = { params, query: ctx.query, url: request.url, ...(result ?? {}), nonce };
+    html = rt.templates.render(choice, data, reads);
   } catch (err) {
     await instance.close('render-failed');
     throw err;
@@ -82,7 +87,8 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   if (instance.isLive && verb !== 'head') {
     instance.sessionId = ensureSession(request, reply);
     await rt.registry.admit(instance);
-    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport);
+    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev?.bundle);
+    rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params });
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
   } else {

@@ -1,0 +1,24 @@
+/**
+ * Entry of the dev-only bundle (`/_pagebound/dev.<hash>.js`, served by `pagebound dev` only). It
+ * loads before the runtime and leaves a hook the runtime calls with the page's socket as soon as
+ * it exists, so no dev event can arrive before its listener.
+ */
+import { DEV_HOOK, DevEvent, type DevClear, type DevCss, type DevError, type DevHtml } from '../../src/dev/events.js';
+import { createOverlay } from './overlay.js';
+import { morphPage, swapStylesheet } from './hot.js';
+
+declare global {
+  interface Window {
+    [DEV_HOOK]?: (socket: EventTarget) => void;
+  }
+}
+
+window[DEV_HOOK] = (socket) => {
+  const overlay = createOverlay();
+  const data = <T>(e: Event) => (e as MessageEvent<T>).data;
+  socket.addEventListener(DevEvent.html, (e) => morphPage(data<DevHtml>(e).html));
+  socket.addEventListener(DevEvent.reload, () => location.reload());
+  socket.addEventListener(DevEvent.css, (e) => swapStylesheet(data<DevCss>(e).href) || location.reload());
+  socket.addEventListener(DevEvent.error, (e) => overlay.show(data<DevError>(e)));
+  socket.addEventListener(DevEvent.clear, (e) => overlay.clear(data<DevClear | undefined>(e)?.keys));
+};
