@@ -15,6 +15,7 @@
  * to the browser's overlay with file:line:column, and come off it once the file is fixed.
  */
 import path from 'node:path';
+import { statSync } from 'node:fs';
 import type { Runtime } from '../runtime.js';
 import type { ClientBundle } from '../render/client-bundle.js';
 import type { PageInstance } from '../page/page-instance.js';
@@ -103,7 +104,7 @@ export class DevLoop {
 
     const modules = pages.filter((f) => MODULE_EXT.test(f));
     const templates = new Set(pages.filter((f) => f.endsWith('.eta')));
-    const other = pages.filter((f) => !MODULE_EXT.test(f) && !f.endsWith('.eta'));
+    const other = pages.filter((f) => !MODULE_EXT.test(f) && !f.endsWith('.eta') && this.#isDataFile(f));
     const invalidated = this.#rt.loader.invalidate(modules);
     if (modules.length || invalidated.size) this.#rt.log.info({ files: [...invalidated] }, 'dev: modules reloaded');
     // A new or removed layout can change which layout a page uses.
@@ -134,6 +135,16 @@ export class DevLoop {
       } else if (layoutsMoved || [...page.reads].some((f) => templates.has(f))) {
         this.#render(instance, page);
       }
+    }
+  }
+
+  /** A file a page may read itself (JSON, Markdown…), not a folder: no hot path, so its tabs reload. */
+  #isDataFile(file: string): boolean {
+    try {
+      return statSync(path.join(this.#rt.options.pagesDir, file)).isFile();
+    } catch {
+      // Gone: a folder or a file, no telling; a folder's files are reported one by one anyway.
+      return path.posix.extname(file) !== '';
     }
   }
 
