@@ -24,6 +24,8 @@ interface Boot {
   transport?: TransportMode;
   /** `pagebound dev`: the dev bundle, loaded just before this script, wants the socket. */
   dev?: true;
+  /** `pagebound dev`, a page that is not live: the socket is for the dev bundle only. */
+  watchOnly?: true;
 }
 
 function readBoot(): Boot | null {
@@ -98,10 +100,12 @@ if (boot?.id) {
     [PAGE_ID]: boot.id,
   });
   if (boot.dev) window[DEV_HOOK]?.(socket);
-  reflectState(socket);
-  defaultIndicator(socket);
-  document.serverSocket = socket;
-  window.__pagebound = { socket, get stats() { return socket.stats; } };
+  if (!boot.watchOnly) {
+    reflectState(socket);
+    defaultIndicator(socket);
+    document.serverSocket = socket;
+    window.__pagebound = { socket, get stats() { return socket.stats; } };
+  }
   // Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.
   addEventListener('pageshow', (e) => e.persisted && location.reload());
 }

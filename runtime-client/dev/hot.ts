@@ -34,7 +34,7 @@ export function morphPage(html: string): void {
 /** Re-links every stylesheet whose path is `href`; true when one was found. */
 export function swapStylesheet(href: string): boolean {
   let found = false;
-  for (const link of document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]')) {
+  for (const link of Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel~="stylesheet"][href]'))) {
     const url = new URL(link.href, location.href);
     if (url.origin !== location.origin || url.pathname !== href) continue;
     url.searchParams.set('pb-dev', String(Date.now()));

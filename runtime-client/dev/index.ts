@@ -21,4 +21,8 @@ window[DEV_HOOK] = (socket) => {
   socket.addEventListener(DevEvent.css, (e) => swapStylesheet(data<DevCss>(e).href) || location.reload());
   socket.addEventListener(DevEvent.error, (e) => overlay.show(data<DevError>(e)));
   socket.addEventListener(DevEvent.clear, (e) => overlay.clear(data<DevClear | undefined>(e)?.keys));
+  // Tells tools (and tests) that updates will reach this tab, on pages with no socket API too.
+  const mark = (on: boolean) => () => document.documentElement.toggleAttribute('data-pb-dev', on);
+  for (const type of ['open', 'resume']) socket.addEventListener(type, mark(true));
+  for (const type of ['disconnect', 'close']) socket.addEventListener(type, mark(false));
 };

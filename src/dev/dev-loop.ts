@@ -37,6 +37,8 @@ export interface RenderRecord {
   /** Every template file the render read, relative to the pages folder. */
   reads: Set<string>;
   params: Record<string, string>;
+  /** The page is not live: its instance only carries dev updates, and its tab has no socket API. */
+  watchOnly: boolean;
 }
 
 interface OpenPage extends RenderRecord {
@@ -130,6 +132,11 @@ export class DevLoop {
         continue;
       }
       if (def !== page.def) {
+        // A page that is not live has no state to keep, and may have become live: load it afresh.
+        if (page.watchOnly) {
+          this.#emit(instance, DevEvent.reload, { reason: `${page.file} changed` });
+          continue;
+        }
         if (!this.#swap(instance, page, def)) continue;
         this.#render(instance, page);
       } else if (layoutsMoved || [...page.reads].some((f) => templates.has(f))) {

@@ -8,18 +8,27 @@ import type { ClientBundle } from './client-bundle.js';
 
 const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 
-/**
- * `pageId` is absent for a page that only loads the runtime (for `new ServerSocket(path)`).
- * `devBundle` (`pagebound dev` only) goes in just before the runtime, which hands it the socket.
- */
+/** `pagebound dev` only: what the page's dev connection is for. */
+export interface DevInjection {
+  /** The dev bundle; it goes in just before the runtime, which hands it the page's socket. */
+  bundle: ClientBundle;
+  /**
+   * The page is not live: its instance exists only so dev updates reach the tab, and the page
+   * gets no `document.serverSocket`, as in production.
+   */
+  watchOnly?: boolean;
+}
+
+/** `pageId` is absent for a page that only loads the runtime (for `new ServerSocket(path)`). */
 export function injectClient(
   html: string, pageId: string | undefined, nonce: string, bundle: ClientBundle, transport: 'auto' | 'ws' | 'http' = 'auto',
-  devBundle?: ClientBundle,
+  dev?: DevInjection,
 ): string {
+  const devBundle = dev?.bundle;
   // `<` is escaped so no value can close the script element early.
   const boot = JSON.stringify({
     ...(pageId ? { id: pageId } : {}), v: PROTOCOL_VERSION, base: BASE_PATH, ...(transport !== 'auto' ? { transport } : {}),
-    ...(devBundle ? { dev: true } : {}),
+    ...(devBundle ? { dev: true } : {}), ...(dev?.watchOnly ? { watchOnly: true } : {}),
   }).replace(/</g, '\\u003c');
   const script = (b: ClientBundle) => `<script nonce="${attr(nonce)}" src="${b.url}" integrity="${b.integrity}"></script>`;
   const tags =

@@ -83,12 +83,14 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     throw err;
   }
 
-  // A HEAD request gets the page's headers but no instance: nobody will connect to it.
-  if (instance.isLive && verb !== 'head') {
+  // A HEAD request gets the page's headers but no instance: nobody will connect to it. In dev a
+  // page that is not live keeps one too, only so that saving its files updates the open tab.
+  const watchOnly = rt.dev !== undefined && !instance.isLive;
+  if ((instance.isLive || watchOnly) && verb !== 'head') {
     instance.sessionId = ensureSession(request, reply);
     await rt.registry.admit(instance);
-    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev?.bundle);
-    rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params });
+    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly });
+    rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
   } else {

@@ -177,6 +177,40 @@ describe('dev loop in Chromium', () => {
     expect(await sameDocument(page)).toBe(true);
   });
 
+  it('a page that is not live gets template updates in place and reloads on a module edit, with no socket API', async () => {
+    const ctx = await browser.newContext();
+    contexts.push(ctx);
+    const w = await openPage(ctx);
+    watched.push(w);
+    const page = w.page;
+    await page.goto(server.url + '/about');
+    await page.waitForFunction(() => document.documentElement.hasAttribute('data-pb-dev'), null, { polling: 50, timeout: 10_000 });
+    expect(await page.evaluate(() => typeof (document as any).serverSocket)).toBe('undefined');
+    await page.evaluate(() => { (window as any).__sameDocument = true; });
+    await page.fill('#note', 'kept');
+
+    edit('pages/about.eta', '<h1 id="heading">About</h1>', '<h1 id="heading">About us</h1>');
+    await page.waitForFunction(() => document.getElementById('heading')!.textContent === 'About us', null, { polling: 20, timeout: 10_000 });
+    expect(await page.inputValue('#note')).toBe('kept');
+    expect(await sameDocument(page)).toBe(true);
+
+    edit('pages/about.page.ts', "title: 'About'", "title: 'About pagebound'");
+    await page.waitForFunction(() => document.title === 'About pagebound', null, { polling: 50, timeout: 10_000 });
+    expect(await sameDocument(page)).toBe(false);
+  });
+
+  it('prints route table changes as they happen', async () => {
+    writeFileSync(path.join(pagesDir, 'fresh.page.ts'), "import { definePage } from 'pagebound';\nexport default definePage({ inline: '<p>fresh</p>' });\n");
+    try {
+      await expect.poll(() => server.output(), WAIT).toMatch(/routes changed:(\\n|\n)\s+\+ page\s+\/fresh\s+pages\/fresh\.page\.ts/);
+      expect((await fetch(server.url + '/fresh')).status).toBe(200);
+    } finally {
+      rmSync(path.join(pagesDir, 'fresh.page.ts'));
+    }
+    await expect.poll(() => server.output(), WAIT).toMatch(/routes changed:(\\n|\n)\s+- page\s+\/fresh/);
+    expect((await fetch(server.url + '/fresh')).status).toBe(404);
+  });
+
   it('a stylesheet in public/ swaps without a reload', async () => {
     const page = await open('/counter');
     const color = () => page.evaluate(() => getComputedStyle(document.body).color);
