@@ -47,10 +47,8 @@ async function check(args: string[]): Promise<void> {
   for (const route of routes) {
     const def = await loader.load(route.file);
     if (isDefinedPage(def)) {
-      const choice = templates.choose(route.file, def);
-      // Compiling catches template syntax errors without needing data.
-      if ('file' in choice.template) templates.eta.compile(templates.eta.readFile(path.join(pagesDir, choice.template.file)));
-      else templates.eta.compile(choice.template.inline);
+      // Compiling catches template syntax errors, named by file:line:column, without needing data.
+      templates.check(templates.choose(route.file, def));
     }
     console.log(`ok  ${route.kind.padEnd(6)} ${route.url}`);
   }

@@ -35,7 +35,7 @@ export const PB_ERR_TEMPLATE_MISSING = createError<'PB_ERR_TEMPLATE_MISSING', 50
 );
 export const PB_ERR_TEMPLATE_SYNTAX = createError<'PB_ERR_TEMPLATE_SYNTAX', 500, [string, number, number, string]>(
   'PB_ERR_TEMPLATE_SYNTAX',
-  'Template syntax error at %s:%d:%d: %s. Fix the template; in dev the page updates when you save it.',
+  'Template syntax error at %s:%d:%d: %s. Fix the template at that line.',
   500,
 );
 export const PB_ERR_CONFIG = createError<'PB_ERR_CONFIG', 500, [string]>(

@@ -154,6 +154,9 @@ export class ModuleLoader {
     const v = this.#hot?.versions.get(abs) ?? 0;
     if (v > 0) url.searchParams.set('pbv', String(v));
     const mod = await this.#namespace.import(url.href, import.meta.url);
+    // The hooks posted this import's edges before they answer this, on the same port: once it is
+    // answered the graph knows them, so an edit right after this load finds every importer.
+    if (this.#hot) await tellHooks(this.#hot, {});
     const def = mod?.default;
     if (!isDefinedPage(def) && !isDefinedSocket(def)) throw new PB_ERR_PAGE_EXPORT(file);
     return def;

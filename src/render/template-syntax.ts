@@ -21,7 +21,10 @@ export function locateSyntaxError(err: Error, source: string, compiled: () => st
   } catch {
     return { line: 1, column: 1, detail: firstLine(err.message) };
   }
-  const detail = /Bad template syntax\s+([^\n]+)/.exec(err.message)?.[1] ?? firstLine(err.message);
+  let detail = /Bad template syntax\s+([^\n]+)/.exec(err.message)?.[1] ?? firstLine(err.message);
+  // V8 names the next thing Eta generated, which the author never wrote: an extra `}` or `)` ended
+  // the template's code early.
+  if (detail.includes('__eta')) detail = 'unexpected code here, perhaps an extra `}` or `)`';
   // The wrapper adds one line before the body, so the body's first line is line 2.
   const wrapped = `(function (it, options) {\n${body}\n})`;
   let failedAt = 0;
