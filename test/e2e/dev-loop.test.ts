@@ -160,6 +160,21 @@ describe('dev loop in Chromium', () => {
     expect(await sameDocument(page)).toBe(true);
   });
 
+  it('the overlay shows a page module that does not load at its file and line, and goes away once it is fixed', async () => {
+    const page = await open('/counter');
+    expect(await call(page, 'inc')).toBe(1);
+    edit('pages/counter.page.ts', 'page.state.count += 1;', 'page.state.count += ;');
+    await expect(overlay(page).locator('.location').textContent({ timeout: 10_000 })).resolves.toMatch(/counter\.page\.ts:9:\d+$/);
+    expect(await overlay(page).locator('.kind').textContent()).toMatch(/^module error/);
+    expect(await overlay(page).locator('.mark').textContent()).toContain('page.state.count += ;');
+
+    writeFileSync(path.join(pagesDir, 'counter.page.ts'), originals.get(path.join(pagesDir, 'counter.page.ts'))!);
+    await expect.poll(() => overlay(page).count(), WAIT).toBe(0);
+    // The instance kept its state through the broken save and the fix.
+    expect(await call(page, 'inc')).toBe(2);
+    expect(await sameDocument(page)).toBe(true);
+  });
+
   it('a route conflict shows in the overlay of open tabs and clears when resolved', async () => {
     const page = await open('/counter');
     const dir = path.join(pagesDir, 'counter');

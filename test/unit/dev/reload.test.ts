@@ -39,6 +39,16 @@ describe('dev reload (real port)', () => {
     expect(await res.text()).toContain('<p id="fresh">fresh</p>');
   });
 
+  it('answers a 404 without rescanning the pages folder', async () => {
+    const reload = vi.spyOn(server.app.pagebound.router, 'reload');
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/missing-${i}`)).status).toBe(404);
+      expect(reload).not.toHaveBeenCalled();
+    } finally {
+      reload.mockRestore();
+    }
+  });
+
   it('shows a page that does not compile as a dev error page naming the file, then recovers when fixed', async () => {
     const file = path.join(pages.dir, 'live.page.ts');
     const good = readFileSync(file, 'utf8');
