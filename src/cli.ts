@@ -32,6 +32,7 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   const address = await app.listen({ port, host });
   const rows = app.pagebound.router.routes.map((r) => `  ${r.kind === 'page' ? 'page  ' : 'socket'} ${r.url.padEnd(24)} pages/${r.file}`);
   console.log(`\npagebound ${dev ? 'dev' : 'start'}: ${address.replace('127.0.0.1', 'localhost')}\n\nRoutes:\n${rows.join('\n')}\n`);
+  app.pagebound.dev?.onRouteChanges((lines) => console.log(`\nRoutes changed:\n${lines.join('\n')}\n`));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void app.close().then(() => process.exit(0));

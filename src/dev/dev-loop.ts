@@ -63,12 +63,21 @@ export class DevLoop {
   readonly #rt: Runtime;
   readonly #open = new Map<PageInstance<any>, OpenPage>();
   #routeError: DevError | undefined;
+  readonly #routeListeners = new Set<(lines: string[]) => void>();
   /** Changes apply one batch at a time, in order. */
   #queue: Promise<void> = Promise.resolve();
 
   constructor(rt: Runtime, bundle: ClientBundle) {
     this.#rt = rt;
     this.bundle = bundle;
+  }
+
+  /**
+   * Calls `fn` with the printable lines of each route table change (`+ page /fresh pages/fresh.page.ts`);
+   * the CLI prints them. With no listener they go to the log.
+   */
+  onRouteChanges(fn: (lines: string[]) => void): void {
+    this.#routeListeners.add(fn);
   }
 
   /** How many open pages the loop follows (for tests). */
@@ -108,7 +117,7 @@ export class DevLoop {
     const templates = new Set(pages.filter((f) => f.endsWith('.eta')));
     const other = pages.filter((f) => !MODULE_EXT.test(f) && !f.endsWith('.eta') && this.#isDataFile(f));
     const invalidated = this.#rt.loader.invalidate(modules);
-    if (modules.length || invalidated.size) this.#rt.log.info({ files: [...invalidated] }, 'dev: modules reloaded');
+    if (invalidated.size) this.#rt.log.debug({ files: [...invalidated] }, 'dev: modules reloaded');
     // A new or removed layout can change which layout a page uses.
     const layoutsMoved = [...templates].some((f) => path.posix.basename(f) === '_layout.eta');
 
@@ -167,7 +176,8 @@ export class DevLoop {
       return;
     }
     const lines = routeChanges(before, this.#rt.router.routes);
-    if (lines.length) this.#rt.log.info(`routes changed:\n${lines.join('\n')}`);
+    if (lines.length && this.#routeListeners.size) for (const fn of this.#routeListeners) fn(lines);
+    else if (lines.length) this.#rt.log.info({ routes: lines.map((l) => l.trim()) }, 'routes changed');
     if (this.#routeError) {
       this.#routeError = undefined;
       for (const [instance, page] of this.#open) this.#clear(instance, page, [ROUTES_KEY]);

@@ -217,12 +217,12 @@ describe('dev loop in Chromium', () => {
   it('prints route table changes as they happen', async () => {
     writeFileSync(path.join(pagesDir, 'fresh.page.ts'), "import { definePage } from 'pagebound';\nexport default definePage({ inline: '<p>fresh</p>' });\n");
     try {
-      await expect.poll(() => server.output(), WAIT).toMatch(/routes changed:(\\n|\n)\s+\+ page\s+\/fresh\s+pages\/fresh\.page\.ts/);
+      await expect.poll(() => server.output(), WAIT).toMatch(/Routes changed:\n\s+\+ page\s+\/fresh\s+pages\/fresh\.page\.ts/);
       expect((await fetch(server.url + '/fresh')).status).toBe(200);
     } finally {
       rmSync(path.join(pagesDir, 'fresh.page.ts'));
     }
-    await expect.poll(() => server.output(), WAIT).toMatch(/routes changed:(\\n|\n)\s+- page\s+\/fresh/);
+    await expect.poll(() => server.output(), WAIT).toMatch(/Routes changed:\n\s+- page\s+\/fresh/);
     expect((await fetch(server.url + '/fresh')).status).toBe(404);
   });
 
