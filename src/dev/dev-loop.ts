@@ -16,7 +16,12 @@
  */
 import path from 'node:path';
 import { statSync } from 'node:fs';
+import { nanoid } from 'nanoid';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { createInstance } from '../page/create-instance.js';
+import { ensureSession } from '../session/session.js';
+import { injectClient } from '../render/inject-client.js';
 import type { ClientBundle } from '../render/client-bundle.js';
 import type { PageInstance } from '../page/page-instance.js';
 import { isDefinedPage, type DefinedPage, type RequestContext } from '../page/define-page.js';
@@ -48,7 +53,10 @@ interface OpenPage extends RenderRecord {
   errors: Set<string>;
 }
 
+/** Overlay keys: what one fix clears. A page module's load error is `module:<file>`. */
 const ROUTES_KEY = 'routes';
+const RENDER_KEY = 'render';
+const HANDLER_KEY = 'handler';
 const MODULE_EXT = /\.(m?[tj]s|tsx|jsx|json)$/;
 
 export interface Changes {
@@ -62,6 +70,8 @@ export class DevLoop {
   readonly bundle: ClientBundle;
   readonly #rt: Runtime;
   readonly #open = new Map<PageInstance<any>, OpenPage>();
+  /** Tabs showing an error or not-found page: they reload at the next save under the pages folder. */
+  readonly #errorPages = new Set<PageInstance<any>>();
   #routeError: DevError | undefined;
   readonly #routeListeners = new Set<(lines: string[]) => void>();
   /** Changes apply one batch at a time, in order. */
@@ -94,8 +104,31 @@ export class DevLoop {
     const open: OpenPage = { ...record, fromState, errors: new Set() };
     this.#open.set(instance, open);
     instance.onClose(() => this.#open.delete(instance));
-    instance.devOnError = (err) => this.#show(instance, open, toDevError(err, 'handler', 'handler', this.#rt.options.pagesDir));
+    instance.devOnError = (err) => this.#show(instance, open, toDevError(err, 'handler', HANDLER_KEY, this.#rt.options.pagesDir));
     if (this.#routeError) this.#show(instance, open, this.#routeError);
+  }
+
+  /**
+   * Gives a dev error or not-found page a connection only the dev bundle uses, so that the tab
+   * reloads itself at the next save — the fix, or the page being created. Returns the HTML to send.
+   */
+  watchErrorPage(request: FastifyRequest, reply: FastifyReply, html: string, routeUrl: string): string {
+    // Only for a browser tab: an image, a fetch() or a crawler would never connect.
+    if (request.method !== 'GET' || !String(request.headers.accept ?? '').includes('text/html')) return html;
+    const instance = createInstance(this.#rt, {} as DefinedPage, { kind: 'page', file: '', url: routeUrl, params: [] }, '');
+    instance.sessionId = ensureSession(request, reply);
+    try {
+      this.#rt.registry.add(instance);
+    } catch {
+      void instance.close('refused');
+      return html;
+    }
+    instance.rendered();
+    this.#errorPages.add(instance);
+    instance.onClose(() => this.#errorPages.delete(instance));
+    reply.header('cache-control', 'no-store');
+    // The error page sends no CSP, so the nonce only has to be well-formed.
+    return injectClient(html, instance.id, nanoid(22), this.#rt.bundle, this.#rt.options.transport, { bundle: this.bundle, watchOnly: true });
   }
 
   /** Applies a batch of file changes; batches run one after another. */
@@ -112,6 +145,7 @@ export class DevLoop {
     }
     if (!pages.length) return;
     await this.#reloadRoutes();
+    for (const instance of this.#errorPages) this.#emit(instance, DevEvent.reload, { reason: `${pages[0]} changed` });
 
     const modules = pages.filter((f) => MODULE_EXT.test(f));
     const templates = new Set(pages.filter((f) => f.endsWith('.eta')));
@@ -140,6 +174,7 @@ export class DevLoop {
         this.#show(instance, page, toDevError(err, 'module', `module:${page.file}`, this.#rt.options.pagesDir));
         continue;
       }
+      this.#clear(instance, page, [`module:${page.file}`]);
       if (def !== page.def) {
         // A page that is not live has no state to keep, and may have become live: load it afresh.
         if (page.watchOnly) {
@@ -147,6 +182,8 @@ export class DevLoop {
           continue;
         }
         if (!this.#swap(instance, page, def)) continue;
+        // The module that threw was edited: its error comes off the overlay.
+        this.#clear(instance, page, [HANDLER_KEY]);
         this.#render(instance, page);
       } else if (layoutsMoved || [...page.reads].some((f) => templates.has(f))) {
         this.#render(instance, page);
@@ -218,12 +255,12 @@ export class DevLoop {
     } catch (err) {
       // What it read before failing is what the fix will touch.
       for (const f of reads) page.reads.add(f);
-      this.#show(instance, page, toDevError(err, 'template', 'render', options.pagesDir));
+      this.#show(instance, page, toDevError(err, 'template', RENDER_KEY, options.pagesDir));
       return;
     }
     page.reads = reads;
     this.#emit(instance, DevEvent.html, { html });
-    this.#clear(instance, page, [...page.errors].filter((k) => k !== ROUTES_KEY));
+    this.#clear(instance, page, [RENDER_KEY]);
   }
 
   /** The context a fresh `state()` gets: the page's own params, and no request. */

@@ -108,18 +108,21 @@ export function renderError(rt: Runtime, request: FastifyRequest, reply: Fastify
   if (code >= 500) request.log.error({ err, route: routeUrl }, 'page failed');
   reply.code(code).type('text/html; charset=utf-8');
   if (code >= 500 && rt.options.dev) {
-    reply.send(devErrorHtml(err, rt.options.pagesDir, routeUrl));
+    const html = devErrorHtml(err, rt.options.pagesDir, routeUrl);
+    reply.send(rt.dev ? rt.dev.watchErrorPage(request, reply, html, routeUrl) : html);
     return;
   }
+  // Dev: a not-found tab reloads itself once the page it asked for is saved.
+  const send = (html: string) => reply.send(rt.dev && code === 404 ? rt.dev.watchErrorPage(request, reply, html, routeUrl) : html);
   const custom = rt.templates.rootTemplate(code === 404 ? '_404.eta' : '_error.eta');
   if (custom) {
     try {
       const layout = rt.templates.nearestLayout('.');
-      reply.send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce: '' }));
+      send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce: '' }));
       return;
     } catch (renderErr) {
       request.log.error({ err: renderErr }, 'error page template failed');
     }
   }
-  reply.send(plainErrorHtml(code));
+  send(plainErrorHtml(code));
 }

@@ -175,6 +175,38 @@ describe('dev loop in Chromium', () => {
     expect(await sameDocument(page)).toBe(true);
   });
 
+  it('a page that fails on its first render shows the error page, which reloads itself once the file is fixed', async () => {
+    edit('pages/boom.page.ts', "inline: '<button", "get() { throw new Error('failed while rendering'); },\n  inline: '<button");
+    await expect.poll(async () => (await fetch(server.url + '/boom')).status, WAIT).toBe(500);
+    const ctx = await browser.newContext();
+    contexts.push(ctx);
+    const w = await openPage(ctx);
+    watched.push(w);
+    await w.page.goto(server.url + '/boom');
+    expect(await w.page.textContent('#pb-error-location')).toMatch(/boom\.page\.ts:4:\d+$/);
+    await w.page.waitForFunction(() => document.documentElement.hasAttribute('data-pb-dev'), null, { polling: 50, timeout: 10_000 });
+
+    writeFileSync(path.join(pagesDir, 'boom.page.ts'), originals.get(path.join(pagesDir, 'boom.page.ts'))!);
+    await w.page.waitForSelector('#boom', { timeout: 10_000 });
+  });
+
+  it('a not-found tab reloads itself once the page it asked for is saved', async () => {
+    const ctx = await browser.newContext();
+    contexts.push(ctx);
+    const w = await openPage(ctx);
+    watched.push(w);
+    const response = await w.page.goto(server.url + '/later');
+    expect(response?.status()).toBe(404);
+    await w.page.waitForFunction(() => document.documentElement.hasAttribute('data-pb-dev'), null, { polling: 50, timeout: 10_000 });
+    const file = path.join(pagesDir, 'later.page.ts');
+    writeFileSync(file, "import { definePage } from 'pagebound';\nexport default definePage({ inline: '<p id=\"later\">here now</p>' });\n");
+    try {
+      await w.page.waitForSelector('#later', { timeout: 10_000 });
+    } finally {
+      rmSync(file);
+    }
+  });
+
   it('a route conflict shows in the overlay of open tabs and clears when resolved', async () => {
     const page = await open('/counter');
     const dir = path.join(pagesDir, 'counter');
