@@ -39,7 +39,5 @@ export interface DevError {
 /** `keys` absent: clear everything. */
 export interface DevClear { keys?: string[] }
 
-/** The boot block's `dev` field: the dev loop is on. */
-export const DEV_BOOT_FLAG = 'dev';
 /** The global the dev bundle defines and the runtime calls with the page's socket. */
 export const DEV_HOOK = '__pagebound_dev';
