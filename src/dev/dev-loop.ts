@@ -58,6 +58,8 @@ const ROUTES_KEY = 'routes';
 const RENDER_KEY = 'render';
 const HANDLER_KEY = 'handler';
 const MODULE_EXT = /\.(m?[tj]s|tsx|jsx|json)$/;
+/** Modules that a page may also read from disk itself: reloaded in the graph, and their tabs reload. */
+const DATA_EXT = /\.json$/;
 
 export interface Changes {
   /** Paths relative to the pages folder. */
@@ -88,11 +90,6 @@ export class DevLoop {
    */
   onRouteChanges(fn: (lines: string[]) => void): void {
     this.#routeListeners.add(fn);
-  }
-
-  /** How many open pages the loop follows (for tests). */
-  get size(): number {
-    return this.#open.size;
   }
 
   /** Follows a page that was just rendered and admitted, until it closes. */
@@ -145,13 +142,14 @@ export class DevLoop {
     }
     if (!pages.length) return;
     await this.#reloadRoutes();
-    for (const instance of this.#errorPages) this.#emit(instance, DevEvent.reload, { reason: `${pages[0]} changed` });
 
     const modules = pages.filter((f) => MODULE_EXT.test(f));
     const templates = new Set(pages.filter((f) => f.endsWith('.eta')));
-    const other = pages.filter((f) => !MODULE_EXT.test(f) && !f.endsWith('.eta') && this.#isDataFile(f));
+    const other = pages.filter((f) => (DATA_EXT.test(f) || (!MODULE_EXT.test(f) && !f.endsWith('.eta'))) && this.#isDataFile(f));
     const invalidated = this.#rt.loader.invalidate(modules);
     if (invalidated.size) this.#rt.log.debug({ files: [...invalidated] }, 'dev: modules reloaded');
+    // After the invalidation, so the reloaded error page runs the fixed modules.
+    for (const instance of this.#errorPages) this.#emit(instance, DevEvent.reload, { reason: `${pages[0]} changed` });
     // A new or removed layout can change which layout a page uses.
     const layoutsMoved = [...templates].some((f) => path.posix.basename(f) === '_layout.eta');
 

@@ -10,7 +10,7 @@ import type { Changes } from './dev-loop.js';
 /** How long the files must be quiet before a batch goes out, ms. */
 export const SETTLE_MS = 30;
 
-/** Editor droppings that are never part of the site. */
+/** Editor droppings that are never part of the site: dot files, backups (`~`), swap files, vim's `4913` probe. */
 const IGNORED = /(^|\/)(\.|node_modules\/)|~$|\.sw[px]$|\.tmp$|^\d+$/;
 
 export interface Watched {
