@@ -182,9 +182,9 @@ export class DevLoop {
         if (!this.#swap(instance, page, def)) continue;
         // The module that threw was edited: its error comes off the overlay.
         this.#clear(instance, page, [HANDLER_KEY]);
-        this.#render(instance, page);
+        this.#renderInTurn(instance, page);
       } else if (layoutsMoved || [...page.reads].some((f) => templates.has(f))) {
-        this.#render(instance, page);
+        this.#renderInTurn(instance, page);
       }
     }
   }
@@ -238,6 +238,14 @@ export class DevLoop {
     }
     page.def = def;
     return true;
+  }
+
+  /**
+   * Renders in the page's mailbox, like its events and timers, so it never reads the state halfway
+   * through an async handler.
+   */
+  #renderInTurn(instance: PageInstance<any>, page: OpenPage): void {
+    if (!instance.closed) instance.setTimeout(() => this.#render(instance, page), 0);
   }
 
   /** Renders the page again and sends it; a failure goes to the overlay instead. */

@@ -81,6 +81,7 @@ describe('dev loop in Chromium', () => {
 
     expect(await page.textContent('#count')).toBe('3');
     expect(await page.inputValue('#note')).toBe('typed by hand');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('note');
     expect(await sameDocument(page)).toBe(true);
     // The page's own script still works: it was not run again, and its listener was kept.
     await page.click('#inc');
