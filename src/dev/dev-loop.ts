@@ -148,6 +148,10 @@ export class DevLoop {
     const other = pages.filter((f) => (DATA_EXT.test(f) || (!MODULE_EXT.test(f) && !f.endsWith('.eta'))) && this.#isDataFile(f));
     const invalidated = this.#rt.loader.invalidate(modules);
     if (invalidated.size) this.#rt.log.debug({ files: [...invalidated] }, 'dev: modules reloaded');
+    // Which tabs hold a socket module's connection (`new ServerSocket('/echo')`) is not known here,
+    // so an edited socket module reloads every tab; each opens the new module afresh.
+    const socketModule = [...invalidated].find((f) => /\.socket\.m?[tj]s$/.test(f));
+    if (socketModule) other.push(socketModule);
     // After the invalidation, so the reloaded error page runs the fixed modules.
     for (const instance of this.#errorPages) this.#emit(instance, DevEvent.reload, { reason: `${pages[0]} changed` });
     // A new or removed layout can change which layout a page uses.

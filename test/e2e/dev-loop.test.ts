@@ -247,6 +247,18 @@ describe('dev loop in Chromium', () => {
     expect(await sameDocument(page)).toBe(false);
   });
 
+  it('a socket module edit reloads the tabs, which open the new module', async () => {
+    const ctx = await browser.newContext();
+    contexts.push(ctx);
+    const w = await openPage(ctx);
+    watched.push(w);
+    await w.page.goto(server.url + '/sock');
+    await w.page.waitForFunction(() => document.getElementById('answer')!.textContent === 'pong', null, { polling: 50, timeout: 10_000 });
+    await w.page.waitForFunction(() => document.documentElement.hasAttribute('data-pb-dev'), null, { polling: 50, timeout: 10_000 });
+    edit('pages/echo.socket.ts', "ping: () => 'pong'", "ping: () => 'pong, edited'");
+    await w.page.waitForFunction(() => document.getElementById('answer')!.textContent === 'pong, edited', null, { polling: 50, timeout: 10_000 });
+  });
+
   it('prints route table changes as they happen', async () => {
     writeFileSync(path.join(pagesDir, 'fresh.page.ts'), "import { definePage } from 'pagebound';\nexport default definePage({ inline: '<p>fresh</p>' });\n");
     try {
