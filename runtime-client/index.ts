@@ -7,6 +7,7 @@ import { BASE_PATH, BOOT_ELEMENT_ID, CssClass, PROTOCOL_VERSION } from '../src/p
 import { installBindings } from './bindings.js';
 import type { TransportMode } from './reconnect.js';
 import { closeAll, PAGE_ID, ServerSocket } from './server-socket.js';
+import { DEV_HOOK } from '../src/protocol/dev-events.js';
 
 declare global {
   interface Window {
@@ -21,6 +22,10 @@ interface Boot {
   v: number;
   base?: string;
   transport?: TransportMode;
+  /** `pagebound dev`: the dev bundle, loaded just before this script, wants the socket. */
+  dev?: true;
+  /** `pagebound dev`, a page that is not live: the socket is for the dev bundle only. */
+  watchOnly?: true;
 }
 
 function readBoot(): Boot | null {
@@ -94,10 +99,13 @@ if (boot?.id) {
     transport: boot.transport,
     [PAGE_ID]: boot.id,
   });
-  reflectState(socket);
-  defaultIndicator(socket);
-  document.serverSocket = socket;
-  window.__pagebound = { socket, get stats() { return socket.stats; } };
+  if (boot.dev) window[DEV_HOOK]?.(socket);
+  if (!boot.watchOnly) {
+    reflectState(socket);
+    defaultIndicator(socket);
+    document.serverSocket = socket;
+    window.__pagebound = { socket, get stats() { return socket.stats; } };
+  }
   // Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.
   addEventListener('pageshow', (e) => e.persisted && location.reload());
 }

@@ -24,7 +24,7 @@ import { MemoryPubSub } from './pubsub/memory.js';
 import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
-import { watchPages } from './dev/watcher.js';
+import { startDev } from './dev/start-dev.js';
 import { PB_ERR_NOT_FOUND } from './errors.js';
 
 declare module 'fastify' {
@@ -54,13 +54,15 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
     router,
     registry: new Registry(options),
     endpoints: new Endpoints({ ...options, ackDelayMs: Defaults.ackDelayMs }, app.log),
-    loader: new ModuleLoader(options.pagesDir),
+    loader: new ModuleLoader(options.pagesDir, { hot: options.dev }),
     templates: new Templates(options.pagesDir, options.dev),
     pubsub: new MemoryPubSub(),
     bundle: await getClientBundle(),
     log: app.log,
   };
   app.decorate('pagebound', rt);
+  // Dev: the watcher keeps the route table, modules and open pages up to date (src/dev/).
+  if (options.dev) await startDev(app, rt);
 
   // The injected client, cached forever under its content hash.
   app.get(rt.bundle.url, (_req, reply) => {
@@ -83,12 +85,7 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
     url: '/*',
     handler: async (request, reply) => {
       const path = request.url.split('?')[0]!;
-      let match = router.match(path);
-      if (!match && options.dev) {
-        // A page added a moment ago may not have reached the watcher yet.
-        await router.reload().catch(() => {});
-        match = router.match(path);
-      }
+      const match = router.match(path);
       try {
         if (!match) throw new PB_ERR_NOT_FOUND();
         await renderPage(rt, request, reply, match);
@@ -99,11 +96,11 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
     },
   });
 
-  if (options.dev) app.addHook('onClose', watchPages(rt));
   app.addHook('onClose', async () => {
     await rt.registry.closeAll('server-close');
     rt.endpoints.close();
     await rt.pubsub.close();
+    await rt.loader.close();
   });
 };
 

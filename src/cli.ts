@@ -32,6 +32,7 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   const address = await app.listen({ port, host });
   const rows = app.pagebound.router.routes.map((r) => `  ${r.kind === 'page' ? 'page  ' : 'socket'} ${r.url.padEnd(24)} pages/${r.file}`);
   console.log(`\npagebound ${dev ? 'dev' : 'start'}: ${address.replace('127.0.0.1', 'localhost')}\n\nRoutes:\n${rows.join('\n')}\n`);
+  app.pagebound.dev?.onRouteChanges((lines) => console.log(`\nRoutes changed:\n${lines.join('\n')}\n`));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void app.close().then(() => process.exit(0));
@@ -47,10 +48,8 @@ async function check(args: string[]): Promise<void> {
   for (const route of routes) {
     const def = await loader.load(route.file);
     if (isDefinedPage(def)) {
-      const choice = templates.choose(route.file, def);
-      // Compiling catches template syntax errors without needing data.
-      if ('file' in choice.template) templates.eta.compile(templates.eta.readFile(path.join(pagesDir, choice.template.file)));
-      else templates.eta.compile(choice.template.inline);
+      // Compiling catches template syntax errors, named by file:line:column, without needing data.
+      templates.check(templates.choose(route.file, def));
     }
     console.log(`ok  ${route.kind.padEnd(6)} ${route.url}`);
   }

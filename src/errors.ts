@@ -34,6 +34,11 @@ export const PB_ERR_TEMPLATE_MISSING = createError<'PB_ERR_TEMPLATE_MISSING', 50
   'The page %s has no template: add %s beside it, or set `template` or `inline` in definePage().',
   500,
 );
+export const PB_ERR_TEMPLATE_SYNTAX = createError<'PB_ERR_TEMPLATE_SYNTAX', 500, [string, number, number, string]>(
+  'PB_ERR_TEMPLATE_SYNTAX',
+  'Template syntax error at %s:%d:%d: %s. Fix the template at that line.',
+  500,
+);
 export const PB_ERR_CONFIG = createError<'PB_ERR_CONFIG', 500, [string]>(
   'PB_ERR_CONFIG',
   'Invalid pagebound option: %s',

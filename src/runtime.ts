@@ -11,6 +11,7 @@ import type { Templates } from './render/templates.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import type { ClientBundle } from './render/client-bundle.js';
 import type { PageRouter } from './routing/page-router.js';
+import type { DevLoop } from './dev/dev-loop.js';
 
 export interface Runtime {
   options: ResolvedOptions;
@@ -22,4 +23,6 @@ export interface Runtime {
   bundle: ClientBundle;
   router: PageRouter;
   log: FastifyBaseLogger;
+  /** `pagebound dev` only: the loop that updates open pages when files change. */
+  dev?: DevLoop;
 }

@@ -59,7 +59,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   state: S = undefined as S;
   #sessionId = '';
   readonly #opts: PageShared;
-  readonly #kind: PageKind;
+  #kind: PageKind;
   readonly #life: LifecycleMachine;
   /** Handlers added with `page.on()`; the definition's own are read from #kind. Made on first use. */
   #handlers: Map<string, EventHandler<S>> | undefined;
@@ -249,6 +249,22 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     this.#opts.onClosed(this);
   }
 
+  // ---- dev hooks (src/dev/dev-loop.ts) ----
+
+  /** Dev: told of every failure in a handler, timer or subscription, for the browser's error overlay. */
+  devOnError: ((err: unknown) => void) | undefined;
+
+  /**
+   * Dev: takes the declared handlers of an edited page module, keeping the state. Refused (false,
+   * nothing changed) when old code is still held where it cannot be swapped — handlers added with
+   * `page.on()`, timers, subscriptions, owned resources: only a fresh render runs those anew.
+   */
+  devSwapHandlers(next: Pick<PageKind, 'handlers' | 'catchAll' | 'onClose'>): boolean {
+    if (this.#cleanups.length > 0 || (this.#handlers?.size ?? 0) > 0) return false;
+    this.#kind = { ...this.#kind, handlers: next.handlers, catchAll: next.catchAll, onClose: next.onClose };
+    return true;
+  }
+
   // ---- internals ----
 
   async #dispatch(s: number, name: string, data: unknown): Promise<void> {
@@ -270,6 +286,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
       this.#outlet.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
       this.#log.error({ err, event: name }, 'event handler failed');
+      this.devOnError?.(err);
       this.#reply(s, this.#errorInfo(err, name));
     }
   }
@@ -331,6 +348,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */
   #report(err: unknown, where: string): void {
     this.#log.error({ err, where }, 'page task failed');
+    this.devOnError?.(err);
     if (!this.closed) this.#outlet.push({ t: 'ev', n: 'error', d: this.#errorInfo(err, where) });
   }
 

@@ -22,25 +22,29 @@ export function locateInPages(err: unknown, pagesDir: string): SourceLocation | 
     return { file, line: Number(m[2]), column: Number(m[3] ?? 1) };
   }
   // Eta names the template relative to the views folder.
-  const eta = /(\S+\.eta):(\d+)/.exec(text);
-  if (eta) return { file: path.resolve(pagesDir, eta[1]!.replace(/^\/+/, '')), line: Number(eta[2]), column: 1 };
+  const eta = /(\S+\.eta):(\d+)(?::(\d+))?/.exec(text);
+  if (eta) return { file: path.resolve(pagesDir, eta[1]!.replace(/^\/+/, '')), line: Number(eta[2]), column: Number(eta[3] ?? 1) };
   return undefined;
 }
 
-function codeFrame(loc: SourceLocation): string {
+/** The lines around `line` of `file` (±3), numbered from 1; empty when the file cannot be read. */
+export function sourceFrame(file: string, line: number): Array<{ n: number; text: string; mark?: boolean }> {
   try {
-    const lines = readFileSync(loc.file, 'utf8').split('\n');
-    const from = Math.max(1, loc.line - 3);
-    const to = Math.min(lines.length, loc.line + 3);
-    const out: string[] = [];
-    for (let n = from; n <= to; n++) {
-      const mark = n === loc.line ? '>' : ' ';
-      out.push(`${mark} ${String(n).padStart(4)} | ${esc(lines[n - 1] ?? '')}`);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const rows: Array<{ n: number; text: string; mark?: boolean }> = [];
+    for (let n = Math.max(1, line - 3); n <= Math.min(lines.length, line + 3); n++) {
+      rows.push(n === line ? { n, text: lines[n - 1] ?? '', mark: true } : { n, text: lines[n - 1] ?? '' });
     }
-    return out.join('\n');
+    return rows;
   } catch {
-    return '';
+    return [];
   }
+}
+
+function codeFrame(loc: SourceLocation): string {
+  return sourceFrame(loc.file, loc.line)
+    .map((r) => `${r.mark ? '>' : ' '} ${String(r.n).padStart(4)} | ${esc(r.text)}`)
+    .join('\n');
 }
 
 export function devErrorHtml(err: unknown, pagesDir: string, route: string): string {

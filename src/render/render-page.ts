@@ -63,25 +63,33 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   // stays cacheable, and skips the cookie signature check.
   const instance = createInstance(rt, def, route);
   let html: string;
+  let result: Record<string, unknown> | Redirect | void;
+  let data: Record<string, unknown>;
+  // Dev: every template file the render reads, so saving one updates this page in place.
+  const reads = rt.dev ? new Set<string>() : undefined;
   try {
     if (def.state) instance.state = def.state(ctx);
-    const result = handler ? await handler(ctx, instance) : undefined;
+    result = handler ? await handler(ctx, instance) : undefined;
     if (isRedirect(result)) {
       await instance.close('redirect');
       await reply.redirect(result.redirect, result.code);
       return;
     }
     const choice = rt.templates.choose(route.file, def);
-    html = rt.templates.render(choice, { params, query: ctx.query, url: request.url, ...(result ?? {}), nonce });
+    data = { params, query: ctx.query, url: request.url, ...(result ?? {}), nonce };
+    html = rt.templates.render(choice, data, reads);
   } catch (err) {
     await instance.close('render-failed');
     throw err;
   }
 
-  // A HEAD request gets the page's headers but no instance: nobody will connect to it.
-  if (instance.isLive && verb !== 'head') {
+  // A HEAD request gets the page's headers but no instance: nobody will connect to it. In dev a
+  // page that is not live keeps one too, only so that saving its files updates the open tab.
+  const watchOnly = rt.dev !== undefined && !instance.isLive;
+  if ((instance.isLive || watchOnly) && verb !== 'head') {
     await rt.registry.admit(instance, ensureSession(request, reply));
-    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport);
+    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly });
+    rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
   } else {
@@ -99,18 +107,21 @@ export function renderError(rt: Runtime, request: FastifyRequest, reply: Fastify
   if (code >= 500) request.log.error({ err, route: routeUrl }, 'page failed');
   reply.code(code).type('text/html; charset=utf-8');
   if (code >= 500 && rt.options.dev) {
-    reply.send(devErrorHtml(err, rt.options.pagesDir, routeUrl));
+    const html = devErrorHtml(err, rt.options.pagesDir, routeUrl);
+    reply.send(rt.dev ? rt.dev.watchErrorPage(request, reply, html, routeUrl) : html);
     return;
   }
+  // Dev: a not-found tab reloads itself once the page it asked for is saved.
+  const send = (html: string) => reply.send(rt.dev && code === 404 ? rt.dev.watchErrorPage(request, reply, html, routeUrl) : html);
   const custom = rt.templates.rootTemplate(code === 404 ? '_404.eta' : '_error.eta');
   if (custom) {
     try {
       const layout = rt.templates.nearestLayout('.');
-      reply.send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce: '' }));
+      send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce: '' }));
       return;
     } catch (renderErr) {
       request.log.error({ err: renderErr }, 'error page template failed');
     }
   }
-  reply.send(plainErrorHtml(code));
+  send(plainErrorHtml(code));
 }

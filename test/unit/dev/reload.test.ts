@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, type TestServer } from '../../helpers/server.js';
@@ -28,13 +28,25 @@ describe('dev reload (real port)', () => {
     expect(await (await fetch(`${server.url}/`)).text()).toContain('<h1 id="greeting" class="edited">Bonjour</h1>');
   });
 
-  it('serves a page file added while running', async () => {
+  it('serves a page file added while running, once the watcher has seen it', async () => {
     expect((await fetch(`${server.url}/fresh`)).status).toBe(404);
     writeFileSync(path.join(pages.dir, 'fresh.page.ts'),
       "import { definePage } from 'pagebound';\nexport default definePage({ inline: '<p id=\"fresh\">fresh</p>' });\n");
+    // The watcher is the source of truth for the route table: a 404 does not rescan the folder.
+    await vi.waitFor(() => expect(server.app.pagebound.router.match('/fresh')).toBeDefined(), { timeout: 5000, interval: 20 });
     const res = await fetch(`${server.url}/fresh`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<p id="fresh">fresh</p>');
+  });
+
+  it('answers a 404 without rescanning the pages folder', async () => {
+    const reload = vi.spyOn(server.app.pagebound.router, 'reload');
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(`${server.url}/missing-${i}`)).status).toBe(404);
+      expect(reload).not.toHaveBeenCalled();
+    } finally {
+      reload.mockRestore();
+    }
   });
 
   it('shows a page that does not compile as a dev error page naming the file, then recovers when fixed', async () => {
