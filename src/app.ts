@@ -23,6 +23,8 @@ import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
 import { watchPages } from './dev/watcher.js';
+import { hostGuard } from './session/host-guard.js';
+import { watchEventLoop } from './loop-monitor.js';
 import { PB_ERR_NOT_FOUND } from './errors.js';
 
 declare module 'fastify' {
@@ -37,6 +39,9 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
   if (!options.secret && !options.dev) {
     app.log.warn('PAGEBOUND_SECRET is not set: session cookies are signed with a random per-process secret');
   }
+
+  // Only the host names this server is for (DNS rebinding); in dev, loopback names only.
+  if (options.allowedHosts) app.addHook('onRequest', hostGuard(options.allowedHosts));
 
   // Sessions and request bodies.
   await app.register(cookie, { secret: options.secret ?? randomBytes(32).toString('hex') });
@@ -61,7 +66,7 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
 
   // The injected client, cached forever under its content hash.
   app.get(rt.bundle.url, (_req, reply) => {
-    reply.header('cache-control', 'public, max-age=31536000, immutable').type('text/javascript; charset=utf-8').send(rt.bundle.code);
+    reply.header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').type('text/javascript; charset=utf-8').send(rt.bundle.code);
   });
 
   // Live connections: WebSocket first, plain HTTP as the fallback, plus goodbye and socket modules.
@@ -97,6 +102,10 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
   });
 
   if (options.dev) app.addHook('onClose', watchPages(rt));
+  if (options.eventLoopWarnMs !== false) {
+    const stop = watchEventLoop(app.log, options.eventLoopWarnMs);
+    app.addHook('onClose', async () => stop());
+  }
   app.addHook('onClose', async () => {
     await rt.registry.closeAll('server-close');
     await rt.pubsub.close();

@@ -3,7 +3,7 @@
  */
 export { definePage, defineSocket } from './page/define-page.js';
 export type {
-  Page, PageDefinition, SocketDefinition, RequestContext, Redirect, EventHandler, Cleanup,
+  Page, PageDefinition, SocketDefinition, RequestContext, Redirect, RedirectOptions, EventHandler, Cleanup,
   DefinedPage, DefinedSocket,
 } from './page/define-page.js';
 export { pagebound } from './app.js';

@@ -38,6 +38,11 @@ class HttpConnection implements Connection {
     return this.#wake !== undefined;
   }
 
+  /** Held only while a long-poll waits: a client that said hello and never polls pins nothing. */
+  get held(): boolean {
+    return this.polling;
+  }
+
   send(json: string): void {
     if (json.startsWith('{"t":"welcome"')) this.welcome = json;
     else if (!SEQUENCED.test(json)) this.#control.push(json);

@@ -16,7 +16,7 @@ function page(sessionId: string): PageInstance<any> {
 
 describe('Registry limits', () => {
   it('past maxInstancesPerSession closes that session\'s oldest never-connected page', async () => {
-    const registry = new Registry({ maxInstances: 100, maxInstancesPerSession: 3 });
+    const registry = new Registry({ maxInstances: 100, maxInstancesPerSession: 3, maxIdlePagesPerAddress: 1000 });
     const [a, b, c] = [page('s1'), page('s1'), page('s1')];
     a.attach(new RecordingConnection(), 0); // a is connected, b and c only rendered
     for (const p of [a, b, c]) registry.add(p);
@@ -30,7 +30,7 @@ describe('Registry limits', () => {
   });
 
   it('past maxInstances evicts the oldest never-connected page anywhere, and refuses only when all are connected', async () => {
-    const registry = new Registry({ maxInstances: 3, maxInstancesPerSession: 100 });
+    const registry = new Registry({ maxInstances: 3, maxInstancesPerSession: 100, maxIdlePagesPerAddress: 1000 });
     const live = page('victim-user');
     live.attach(new RecordingConnection(), 0);
     registry.add(live);
@@ -41,10 +41,41 @@ describe('Registry limits', () => {
     expect(registry.get(live.id)).toBe(live);
     expect(registry.size).toBe(3);
 
-    const full = new Registry({ maxInstances: 1, maxInstancesPerSession: 100 });
+    const full = new Registry({ maxInstances: 1, maxInstancesPerSession: 100, maxIdlePagesPerAddress: 1000 });
     const only = page('u');
     only.attach(new RecordingConnection(), 0);
     full.add(only);
     expect(() => full.add(page('u2'))).toThrowError(expect.objectContaining({ code: 'PB_ERR_TOO_MANY_PAGES', statusCode: 503 }));
+  });
+
+  it('evicts disconnected pages and pages whose connection holds nothing before refusing, oldest first', async () => {
+    const registry = new Registry({ maxInstances: 3, maxInstancesPerSession: 100, maxIdlePagesPerAddress: 1000 });
+    const held = page('a');
+    held.attach(new RecordingConnection(), 0);
+    const dropped = page('b');
+    const dropConn = new RecordingConnection();
+    dropped.attach(dropConn, 0);
+    dropped.detach(dropConn);
+    const unheld = page('c');
+    unheld.attach(Object.assign(new RecordingConnection(), { held: false }), 0);
+    for (const p of [held, dropped, unheld]) registry.add(p);
+    registry.add(page('d'));
+    expect(registry.get(dropped.id)).toBeUndefined();
+    await expect.poll(() => dropped.closed).toBe(true);
+    registry.add(page('e'));
+    expect(registry.get(unheld.id)).toBeUndefined();
+    expect(registry.get(held.id)).toBe(held);
+  });
+
+  it('past maxIdlePagesPerAddress an address evicts its own oldest idle page, never another address\'s', async () => {
+    const registry = new Registry({ maxInstances: 100, maxInstancesPerSession: 100, maxIdlePagesPerAddress: 2 });
+    const visitor = page('v');
+    registry.add(visitor, '10.0.0.1');
+    const flood = [page('f1'), page('f2'), page('f3'), page('f4')];
+    for (const p of flood) registry.add(p, '10.0.0.2');
+    expect(registry.size).toBe(3);
+    expect(registry.get(visitor.id)).toBe(visitor);
+    expect(flood.map((p) => registry.get(p.id) === p)).toEqual([false, false, true, true]);
+    await expect.poll(() => flood[1]!.closed).toBe(true);
   });
 });
