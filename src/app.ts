@@ -40,13 +40,15 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
     app.log.warn('PAGEBOUND_SECRET is not set: session cookies are signed with a random per-process secret');
   }
 
-  // Only the host names this server is for (DNS rebinding); in dev, loopback names only.
-  if (options.allowedHosts) app.addHook('onRequest', hostGuard(options.allowedHosts));
-
   // Sessions and request bodies.
   await app.register(cookie, { secret: options.secret ?? randomBytes(32).toString('hex') });
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
   await app.register(websocket, { options: { maxPayload: options.maxFrameBytes, handleProtocols: pickProtocol } });
+
+  // Only the host names this server is for (DNS rebinding); in dev, loopback names only. Added
+  // after the websocket plugin, whose own onRequest hook must mark an upgrade first so that a
+  // refused upgrade's socket is closed after the answer.
+  if (options.allowedHosts) app.addHook('onRequest', hostGuard(options.allowedHosts));
 
   // Route table.
   const router = new PageRouter(options.pagesDir);

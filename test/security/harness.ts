@@ -4,6 +4,7 @@
  * well-behaved page on the same server still gets every event in order.
  */
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { REPO, fixture } from '../helpers/temp-pages.js';
@@ -38,11 +39,12 @@ export interface Answer { status: number; statusMessage: string; headers: http.I
 
 /** One HTTP/1.1 request with exactly these headers (Host included) from `localAddress` on loopback. */
 export function request(url: string, init: {
-  method?: string; headers?: Record<string, string>; body?: string; localAddress?: string; agent?: http.Agent;
+  method?: string; headers?: Record<string, string>; body?: string; localAddress?: string; agent?: http.Agent; ca?: string;
 } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: init.method ?? 'GET', headers: init.headers, localAddress: init.localAddress, agent: init.agent,
+    const send = url.startsWith('https:') ? https.request : http.request;
+    const req = send(url, {
+      method: init.method ?? 'GET', headers: init.headers, localAddress: init.localAddress, agent: init.agent, ca: init.ca,
     }, (res) => {
       let body = '';
       res.setEncoding('utf8');
