@@ -15,24 +15,29 @@ async function renderThrough(proxy: TlsProxy, headers: Record<string, string> = 
   return { status: res.status, id, setCookie, cookie: setCookie.split(';')[0]! };
 }
 
-const behindProxy = (name: string, spec: Parameters<typeof startPagebound>[0]) => describe(name, () => {
-  let server: Started;
-  let proxy: TlsProxy;
+/** A pagebound process and a TLS proxy in front of it, for the tests of one describe block. */
+function serverBehindProxy(spec: Parameters<typeof startPagebound>[0]): { server: Started; proxy: TlsProxy } {
+  const env = {} as { server: Started; proxy: TlsProxy };
   beforeAll(async () => {
-    server = await startPagebound(spec);
-    proxy = await startTlsProxy(server.port);
+    env.server = await startPagebound(spec);
+    env.proxy = await startTlsProxy(env.server.port);
   });
   afterAll(async () => {
-    await proxy?.stop();
-    await server?.stop();
+    await env.proxy?.stop();
+    await env.server?.stop();
   });
+  return env;
+}
+
+const behindProxy = (name: string, spec: Parameters<typeof startPagebound>[0]) => describe(name, () => {
+  const env = serverBehindProxy(spec);
 
   it('sets a Secure cookie, and a live page works over wss:// with the https origin', async () => {
-    const page = await renderThrough(proxy);
+    const page = await renderThrough(env.proxy);
     expect(page.status).toBe(200);
     expect(page.setCookie).toMatch(/;\s*Secure/i);
     expect(page.setCookie).toMatch(/;\s*HttpOnly/i);
-    const client = new WsClient(proxy.url, page.id, { cookie: page.cookie, origin: proxy.url }, { ca: proxy.ca });
+    const client = new WsClient(env.proxy.url, page.id, { cookie: page.cookie, origin: env.proxy.url }, { ca: env.proxy.ca });
     await client.opened;
     client.send({ t: 'hello', v: 1, ack: 0 });
     await sendInOrder(client, 5, 'tls');
@@ -40,14 +45,14 @@ const behindProxy = (name: string, spec: Parameters<typeof startPagebound>[0]) =
   });
 
   it('the HTTP transport accepts the https origin too, and still refuses a foreign one', async () => {
-    const page = await renderThrough(proxy);
-    const hello = (origin: string) => request(`${proxy.url}/_pagebound/http/send`, {
-      method: 'POST', ca: proxy.ca, body: JSON.stringify([{ t: 'hello', v: 1, ack: 0 }]),
+    const page = await renderThrough(env.proxy);
+    const hello = (origin: string) => request(`${env.proxy.url}/_pagebound/http/send`, {
+      method: 'POST', ca: env.proxy.ca, body: JSON.stringify([{ t: 'hello', v: 1, ack: 0 }]),
       headers: { 'content-type': 'application/json', sessionid: page.id!, cookie: page.cookie, origin },
     });
     expect((await hello('https://evil.example')).status).toBe(403);
-    expect((await hello(proxy.url)).status).toBe(200);
-    await expectStillServing(server);
+    expect((await hello(env.proxy.url)).status).toBe(200);
+    await expectStillServing(env.server);
   });
 });
 
@@ -55,36 +60,18 @@ behindProxy('--trust-proxy on the CLI', { command: 'start', args: ['--trust-prox
 behindProxy('PAGEBOUND_TRUST_PROXY naming the proxy\'s address', { command: 'start', env: { PAGEBOUND_TRUST_PROXY: '127.0.0.1' } });
 
 describe('without trustProxy (the default)', () => {
-  let server: Started;
-  let proxy: TlsProxy;
-  beforeAll(async () => {
-    server = await startPagebound({ command: 'start' });
-    proxy = await startTlsProxy(server.port);
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await server?.stop();
-  });
+  const env = serverBehindProxy({ command: 'start' });
 
   it('believes no forwarded header: the cookie is not Secure, and the https origin is foreign', async () => {
-    const page = await renderThrough(proxy);
+    const page = await renderThrough(env.proxy);
     expect(page.setCookie).not.toMatch(/Secure/i);
-    const client = new WsClient(proxy.url, page.id, { cookie: page.cookie, origin: proxy.url }, { ca: proxy.ca });
+    const client = new WsClient(env.proxy.url, page.id, { cookie: page.cookie, origin: env.proxy.url }, { ca: env.proxy.ca });
     await expect(client.opened).rejects.toMatchObject({ status: 403 });
   });
 });
 
 describe('allowedHosts in production (PAGEBOUND_ALLOWED_HOSTS, behind the proxy)', () => {
-  let server: Started;
-  let proxy: TlsProxy;
-  beforeAll(async () => {
-    server = await startPagebound({ command: 'start', args: ['--trust-proxy'], env: { PAGEBOUND_ALLOWED_HOSTS: '127.0.0.1,.app.example' } });
-    proxy = await startTlsProxy(server.port);
-  });
-  afterAll(async () => {
-    await proxy?.stop();
-    await server?.stop();
-  });
+  const env = serverBehindProxy({ command: 'start', args: ['--trust-proxy'], env: { PAGEBOUND_ALLOWED_HOSTS: '127.0.0.1,.app.example' } });
 
   it.each([
     ['the proxy\'s own name', {}, 200],
@@ -92,7 +79,7 @@ describe('allowedHosts in production (PAGEBOUND_ALLOWED_HOSTS, behind the proxy)
     ['a forwarded foreign host', { 'x-forwarded-host': 'evil.example' }, 403],
     ['a look-alike suffix', { 'x-forwarded-host': 'evilapp.example' }, 403],
   ])('%s gets %s', async (_what, headers, status) => {
-    const res = await request(`${proxy.url}/live`, { ca: proxy.ca, headers });
+    const res = await request(`${env.proxy.url}/live`, { ca: env.proxy.ca, headers });
     expect(res.status).toBe(status);
     if (status === 403) {
       expect(JSON.parse(res.body)).toMatchObject({ code: 'PB_ERR_HOST' });
@@ -101,10 +88,10 @@ describe('allowedHosts in production (PAGEBOUND_ALLOWED_HOSTS, behind the proxy)
   });
 
   it('a direct request with a foreign Host is refused, the WebSocket upgrade too', async () => {
-    const res = await request(`${server.url}/live`, { headers: { host: 'evil.example' } });
+    const res = await request(`${env.server.url}/live`, { headers: { host: 'evil.example' } });
     expect(res.status).toBe(403);
-    const client = new WsClient(server.url, 'x'.repeat(21), { host: 'evil.example' });
+    const client = new WsClient(env.server.url, 'x'.repeat(21), { host: 'evil.example' });
     await expect(client.opened).rejects.toMatchObject({ status: 403 });
-    await expectStillServing(server);
+    await expectStillServing(env.server);
   });
 });
