@@ -6,7 +6,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { pagebound } from './app.js';
 import type { PageboundOptions } from './config.js';
-import { PB_ERR_BAD_URL, PB_ERR_CONFIG } from './errors.js';
+import { PB_ERR_BAD_URL, PB_ERR_CONFIG, PB_ERR_INTERNAL, errorBody } from './errors.js';
 import { Defaults } from './protocol/constants.js';
 import { renderError } from './render/render-page.js';
 import { plainErrorHtml } from './render/error-page.js';
@@ -96,6 +96,20 @@ export async function createServer(opts: ServerOptions = {}): Promise<FastifyIns
     },
     frameworkErrors: frameworkError,
   });
+  if (!dev) app.setErrorHandler(withoutInternals);
   await app.register(pagebound, pageOptions);
   return app;
+}
+
+/**
+ * The last error handler in production, for every route of the server (pagebound's endpoints and
+ * the host's own): a 5xx is logged in full and answered with a generic body, because an
+ * exception's message may carry a secret (a connection string, a path, a token). Scopes with
+ * their own handler end here when they pass an error on.
+ */
+function withoutInternals(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  if (status < 500) return reply.code(status).send(errorBody(err));
+  request.log.error({ err }, 'request failed');
+  return reply.code(status).send(errorBody(new PB_ERR_INTERNAL()));
 }

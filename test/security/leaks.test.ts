@@ -4,7 +4,8 @@
  * header gave `HTTP/1.1 500 OK` with Fastify's JSON; a bad percent-encoding echoed the URL in JSON.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectStillServing, request, startPagebound, type Started } from './harness.js';
+import { createServer } from '../../src/server.js';
+import { expectStillServing, request, startPagebound, PAGES, type Started } from './harness.js';
 
 describe('leaks (production server)', () => {
   let server: Started;
@@ -62,5 +63,31 @@ describe('leaks (production server)', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.body).not.toMatch(/evil|%E0|script/i);
     await expectStillServing(server);
+  });
+});
+
+describe('the last error handler of a production createServer()', () => {
+  it('answers any route\'s 5xx (the host app\'s too) with a generic body, keeps 4xx answers, logs the real error', async () => {
+    const logged: string[] = [];
+    const app = await createServer({
+      dev: false, pagesDir: PAGES, publicDir: false,
+      logger: { level: 'error', stream: { write: (line: string) => void logged.push(line) } },
+    });
+    app.get('/api/explode', async () => {
+      throw new Error('connection string postgres://admin:hunter2@db');
+    });
+    app.post('/api/strict', { schema: { body: { type: 'object', required: ['n'] } } }, async () => ({ ok: true }));
+    try {
+      const boom = await app.inject('/api/explode');
+      expect(boom.statusCode).toBe(500);
+      expect(boom.body).not.toContain('hunter2');
+      expect(boom.json()).toMatchObject({ code: 'PB_ERR_INTERNAL' });
+      expect(logged.join('')).toContain('hunter2');
+      const bad = await app.inject({ method: 'POST', url: '/api/strict', payload: {} });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'FST_ERR_VALIDATION' });
+    } finally {
+      await app.close();
+    }
   });
 });

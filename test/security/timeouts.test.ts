@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from '../../src/server.js';
-import { expectStillServing, request, startPagebound, PAGES, type Started } from './harness.js';
+import { expectStillServing, httpHello, renderFrom, request, startPagebound, PAGES, type Started } from './harness.js';
 
 /** Sends headers promising `length` body bytes, then one byte every 200 ms; resolves when the server ends the socket. */
 function trickle(port: number, path: string, contentType: string, length = 4000): Promise<{ answer: string; ms: number }> {
@@ -90,6 +90,27 @@ describe('server timeout options', () => {
       await app.close();
     }
   });
+
+  it('a long-poll held for pollMs outlives a shorter requestTimeoutMs: only the arrival of a request is timed', async () => {
+    const app = await createServer({
+      logger: false, pagesDir: PAGES, publicDir: false, requestTimeoutMs: 1000, pollMs: 3000, connectionTimeoutMs: 10_000,
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const base = `http://127.0.0.1:${(app.server.address() as net.AddressInfo).port}`;
+      const page = await renderFrom(base, '/live', '127.0.0.1');
+      const hello = await httpHello(base, page, '127.0.0.1');
+      const cid = JSON.parse(hello.body)[0].cid as string;
+      const poll = await request(`${base}/_pagebound/http/poll`, {
+        method: 'POST', body: JSON.stringify({ a: 0 }),
+        headers: { 'content-type': 'application/json', sessionid: page.id!, 'pb-conn': cid, cookie: page.cookie },
+      });
+      expect(poll.status).toBe(200);
+      expect(JSON.parse(poll.body)).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
 
   it.each([
     [{ requestTimeoutMs: 0 }, 'requestTimeoutMs must be a positive number'],
