@@ -20,15 +20,22 @@ export function redirectLocation(target: string, ownOrigin: string, allowOtherHo
   // The URL parser would quietly drop a CR/LF/tab; a target carrying one is an injection attempt
   // (or a bug) and is refused outright rather than repaired.
   if (CONTROL.test(target)) throw new PB_ERR_HEADER_INVALID();
+  // Normalised (`http://h:80` is `http://h`); a Host that is no host at all still lets a path resolve.
+  let own: string;
+  try {
+    own = new URL(ownOrigin + '/').origin;
+  } catch {
+    own = 'http://unknown-host.invalid';
+  }
   let url: URL;
   try {
-    url = new URL(target, ownOrigin + '/');
+    url = new URL(target, own + '/');
   } catch {
     throw new PB_ERR_REDIRECT_SCHEME();
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PB_ERR_REDIRECT_SCHEME();
   // A path that starts with `//` would be read as a host by the browser: send it with one slash.
-  if (url.origin === ownOrigin) return '/' + url.pathname.replace(/^\/+/, '') + url.search + url.hash;
+  if (url.origin === own) return '/' + url.pathname.replace(/^\/+/, '') + url.search + url.hash;
   if (!allowOtherHost) throw new PB_ERR_REDIRECT_HOST();
   // href is percent-encoded: no CR, LF or space can reach the header.
   return url.href;

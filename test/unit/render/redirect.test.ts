@@ -14,6 +14,11 @@ describe('redirectLocation', () => {
     expect(redirectLocation(target, own, false)).toBe(location);
   });
 
+  it('compares origins normalised: a Host with the default port is this site', () => {
+    expect(redirectLocation('http://localhost/x', 'http://localhost:80', false)).toBe('/x');
+    expect(redirectLocation('/', 'http://localhost:80', false)).toBe('/');
+  });
+
   it.each(['//evil.example', '/\\evil.example', '\\\\evil.example', 'http://app.example/', 'https://app.example:8443/', 'http:evil.example'])(
     '%s is another origin: PB_ERR_REDIRECT_HOST unless allowed',
     (target) => {
