@@ -78,7 +78,12 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
 
   if (options.publicDir && existsSync(options.publicDir)) {
     // One route per file, so public files win over pages and do not shadow the page catch-all.
-    await app.register(fastifyStatic, { root: options.publicDir, wildcard: false });
+    await app.register(fastifyStatic, {
+      root: options.publicDir,
+      wildcard: false,
+      // A file is what its extension says, never what a browser sniffs (an uploaded .txt run as HTML).
+      setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+    });
   }
 
   // Pages: everything the host app and the routes above do not claim.

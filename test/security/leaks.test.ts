@@ -39,6 +39,13 @@ describe('leaks (production server)', () => {
     expect(res.body).not.toContain('hunter2');
   });
 
+  it('a static file is served with nosniff', async () => {
+    // The CLI serves ./public beside the pages (the repository's own here).
+    const res = await request(`${server.url}/style.css`);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it.each([
     ['ctx.header()', '/header?v=ok%0D%0ASet-Cookie:%20stolen=1'],
     ['Fastify\'s reply.header() (the escape hatch)', '/header?raw=1&v=ok%0D%0ASet-Cookie:%20stolen=1'],
