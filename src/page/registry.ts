@@ -23,6 +23,20 @@ export function isIdle(page: PageInstance<any>): boolean {
   return !conn || conn.held === false;
 }
 
+/**
+ * The bucket a client address counts in. IPv4 (and IPv4-mapped IPv6): the address. IPv6: its /64,
+ * the block one subscriber is usually given, so an attacker cannot take a fresh address per render.
+ */
+export function addressBucket(ip: string): string {
+  if (ip.includes('.')) return ip.slice(ip.lastIndexOf(':') + 1);
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 function oldestIdle(pages: Iterable<PageInstance<any>>): PageInstance<any> | undefined {
   // Maps and Sets iterate in insertion order, so the first idle one is the oldest.
   for (const p of pages) if (isIdle(p)) return p;
@@ -49,13 +63,14 @@ export class Registry {
   }
 
   /**
-   * Adds an instance rendered for a client at `address` (the request's IP; behind a proxy, only
-   * right with `trustProxy`). In order: past the per-session limit the session's oldest
+   * Adds an instance rendered for a client at `ip` (the request's address; behind a proxy, only
+   * right with `trustProxy`; IPv6 counts by /64). In order: past the per-session limit the session's oldest
    * never-connected (else oldest) page closes; past `maxIdlePagesPerAddress` that address's oldest
    * idle page closes, so one address flooding renders only ever evicts its own; past `maxInstances`
    * the oldest idle page anywhere closes; only when every page is held is the new one refused.
    */
-  add(instance: PageInstance<any>, address = ''): void {
+  add(instance: PageInstance<any>, ip = ''): void {
+    const address = addressBucket(ip);
     const session = this.#bySession.get(instance.sessionId);
     if (session && session.size >= this.#limits.maxInstancesPerSession) {
       const all = [...session];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { Registry } from '../../../src/page/registry.js';
+import { Registry, addressBucket } from '../../../src/page/registry.js';
 import { PageInstance } from '../../../src/page/page-instance.js';
 import { MemoryPubSub } from '../../../src/pubsub/memory.js';
 import { RecordingConnection } from '../../helpers/fake-connection.js';
@@ -77,5 +77,12 @@ describe('Registry limits', () => {
     expect(registry.get(visitor.id)).toBe(visitor);
     expect(flood.map((p) => registry.get(p.id) === p)).toEqual([false, false, true, true]);
     await expect.poll(() => flood[1]!.closed).toBe(true);
+  });
+
+  it.each([
+    ['203.0.113.7', '203.0.113.7'], ['::ffff:203.0.113.7', '203.0.113.7'], ['2001:db8:1:2:aaaa::1', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'], ['2001:db8::1', '2001:db8:0:0::/64'], ['::1', '0:0:0:0::/64'], ['', ''],
+  ])('counts %s in the bucket %s (IPv6 by /64)', (ip, bucket) => {
+    expect(addressBucket(ip)).toBe(bucket);
   });
 });
