@@ -46,7 +46,7 @@ export interface PageboundOptions {
   pollMaxBytes?: number;
   /**
    * Idle live pages (never connected, disconnected, or on an HTTP connection with no poll waiting)
-   * one client address may hold; past it that address's oldest idle page closes. Default 500.
+   * one client address (IPv6: one /64) may hold; past it that address's oldest idle page closes. Default 500.
    */
   maxIdlePagesPerAddress?: number;
   /** How long a page's method handler (get, post, …) may run before the request gets a 503, ms. Default 10000. */
