@@ -25,6 +25,8 @@ import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
 import { startDev } from './dev/start-dev.js';
+import { hostGuard } from './session/host-guard.js';
+import { watchEventLoop } from './loop-monitor.js';
 import { PB_ERR_NOT_FOUND } from './errors.js';
 
 declare module 'fastify' {
@@ -44,6 +46,11 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
   await app.register(cookie, { secret: options.secret ?? randomBytes(32).toString('hex') });
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody);
   await app.register(websocket, { options: { maxPayload: options.maxFrameBytes, handleProtocols: pickProtocol } });
+
+  // Only the host names this server is for (DNS rebinding); in dev, loopback names only. Added
+  // after the websocket plugin, whose own onRequest hook must mark an upgrade first so that a
+  // refused upgrade's socket is closed after the answer.
+  if (options.allowedHosts) app.addHook('onRequest', hostGuard(options.allowedHosts));
 
   // Route table.
   const router = new PageRouter(options.pagesDir);
@@ -66,7 +73,7 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
 
   // The injected client, cached forever under its content hash.
   app.get(rt.bundle.url, (_req, reply) => {
-    reply.header('cache-control', 'public, max-age=31536000, immutable').type('text/javascript; charset=utf-8').send(rt.bundle.code);
+    reply.header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').type('text/javascript; charset=utf-8').send(rt.bundle.code);
   });
 
   // Live connections: WebSocket first, plain HTTP as the fallback, plus goodbye and socket modules.
@@ -76,7 +83,12 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
 
   if (options.publicDir && existsSync(options.publicDir)) {
     // One route per file, so public files win over pages and do not shadow the page catch-all.
-    await app.register(fastifyStatic, { root: options.publicDir, wildcard: false });
+    await app.register(fastifyStatic, {
+      root: options.publicDir,
+      wildcard: false,
+      // A file is what its extension says, never what a browser sniffs (an uploaded .txt run as HTML).
+      setHeaders: (res) => res.setHeader('x-content-type-options', 'nosniff'),
+    });
   }
 
   // Pages: everything the host app and the routes above do not claim.
@@ -96,6 +108,10 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
     },
   });
 
+  if (options.eventLoopWarnMs !== false) {
+    const stop = watchEventLoop(app.log, options.eventLoopWarnMs);
+    app.addHook('onClose', async () => stop());
+  }
   app.addHook('onClose', async () => {
     await rt.registry.closeAll('server-close');
     rt.endpoints.close();

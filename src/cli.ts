@@ -3,21 +3,31 @@
  * page modules, templates) and fails on the first problem, for CI.
  */
 import path from 'node:path';
-import { createServer } from './server.js';
+import { createServer, parseTrustProxy } from './server.js';
 import { scanPages } from './routing/scan-pages.js';
 import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
 import { getClientBundle } from './render/client-bundle.js';
 import { isDefinedPage } from './page/define-page.js';
 
-const USAGE = `Usage: pagebound <dev|start|build> [--pages DIR] [--public DIR]
+const USAGE = `Usage: pagebound <dev|start|build> [--pages DIR] [--public DIR] [--trust-proxy [VALUE]]
   dev     serve with reload on change and detailed error pages (PORT, HOST)
   start   serve for production (NODE_ENV=production)
-  build   check routes, page modules and templates; bundle the client`;
+  build   check routes, page modules and templates; bundle the client
+  --trust-proxy [VALUE]  believe X-Forwarded-* from the proxy in front: true (the default VALUE), a hop
+                         count, or proxy addresses/CIDRs (also PAGEBOUND_TRUST_PROXY)`;
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** `--trust-proxy` alone means true; followed by a value, that value (see parseTrustProxy). */
+function trustProxyFlag(args: string[]) {
+  const i = args.indexOf('--trust-proxy');
+  if (i < 0) return undefined;
+  const next = args[i + 1];
+  return parseTrustProxy(next === undefined || next.startsWith('--') ? 'true' : next);
 }
 
 async function serve(dev: boolean, args: string[]): Promise<void> {
@@ -28,6 +38,7 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
     dev,
     pagesDir: argValue(args, '--pages') ?? 'pages',
     publicDir: argValue(args, '--public') ?? 'public',
+    trustProxy: trustProxyFlag(args),
   });
   const address = await app.listen({ port, host });
   const rows = app.pagebound.router.routes.map((r) => `  ${r.kind === 'page' ? 'page  ' : 'socket'} ${r.url.padEnd(24)} pages/${r.file}`);

@@ -52,7 +52,25 @@ export interface PageboundOptions {
   pollMs?: number;
   /** Most bytes of frames one long-poll answer carries; the rest go with the next poll. Default 32768. */
   pollMaxBytes?: number;
+  /**
+   * Idle live pages (never connected, disconnected, or on an HTTP connection with no poll waiting)
+   * one client address (IPv6: one /64) may hold; past it that address's oldest idle page closes. Default 500.
+   */
+  maxIdlePagesPerAddress?: number;
+  /** How long a page's method handler (get, post, …) may run before the request gets a 503, ms. Default 10000. */
+  renderTimeoutMs?: number;
+  /**
+   * Host names (the `Host` header without its port) this server answers; others get 403
+   * `PB_ERR_HOST`. A leading dot matches subdomains (`.example.com`). `false` allows any. Default:
+   * `PAGEBOUND_ALLOWED_HOSTS` (comma-separated), else in dev `localhost`, `127.0.0.1`, `[::1]`, else false.
+   */
+  allowedHosts?: string[] | false;
+  /** Event-loop delay that gets a warning in the log (at most one per 10 s), ms; `false` for none. Default 500. */
+  eventLoopWarnMs?: number | false;
 }
+
+/** Host names the dev server answers when `allowedHosts` is not set: loopback only (DNS rebinding). */
+export const DEV_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
 export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret'>> & {
   publicDir: string | false;
@@ -63,13 +81,21 @@ const positive = [
   'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes',
   'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs', 'pollMaxBytes',
   'maxBufferedBytes', 'maxStreamBytes', 'maxMailboxBytes', 'eventTimeoutMs',
+  'maxIdlePagesPerAddress', 'renderTimeoutMs',
 ] as const;
 
+function defaultAllowedHosts(dev: boolean): string[] | false {
+  const env = process.env.PAGEBOUND_ALLOWED_HOSTS?.trim();
+  if (env) return env.split(',').map((h) => h.trim()).filter(Boolean);
+  return dev ? [...DEV_ALLOWED_HOSTS] : false;
+}
+
 export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
+  const dev = opts.dev ?? process.env.NODE_ENV !== 'production';
   const resolved: ResolvedOptions = {
     pagesDir: path.resolve(opts.pagesDir ?? 'pages'),
     publicDir: opts.publicDir === false ? false : path.resolve(opts.publicDir ?? 'public'),
-    dev: opts.dev ?? process.env.NODE_ENV !== 'production',
+    dev,
     secret: opts.secret ?? process.env.PAGEBOUND_SECRET,
     allowedOrigins: opts.allowedOrigins ?? [],
     csp: opts.csp ?? true,
@@ -90,6 +116,10 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     eventTimeoutMs: opts.eventTimeoutMs ?? Defaults.eventTimeoutMs,
     pollMs: opts.pollMs ?? Defaults.pollMs,
     pollMaxBytes: opts.pollMaxBytes ?? Defaults.pollMaxBytes,
+    maxIdlePagesPerAddress: opts.maxIdlePagesPerAddress ?? 500,
+    renderTimeoutMs: opts.renderTimeoutMs ?? 10_000,
+    allowedHosts: opts.allowedHosts ?? defaultAllowedHosts(dev),
+    eventLoopWarnMs: opts.eventLoopWarnMs ?? 500,
   };
   for (const key of positive) {
     const v = resolved[key];
@@ -98,6 +128,14 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
   if (!['auto', 'ws', 'http'].includes(resolved.transport)) throw new PB_ERR_CONFIG("transport must be 'auto', 'ws' or 'http'");
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
     throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');
+  }
+  const hosts = resolved.allowedHosts;
+  if (hosts !== false && (!Array.isArray(hosts) || hosts.length === 0 || hosts.some((h) => typeof h !== 'string' || !h))) {
+    throw new PB_ERR_CONFIG('allowedHosts must be a non-empty list of host names, or false');
+  }
+  const loop = resolved.eventLoopWarnMs;
+  if (loop !== false && (!Number.isFinite(loop) || loop <= 0)) {
+    throw new PB_ERR_CONFIG('eventLoopWarnMs must be a positive number, or false');
   }
   if (resolved.secret !== undefined && resolved.secret.length < 16) {
     throw new PB_ERR_CONFIG('secret must be at least 16 characters');

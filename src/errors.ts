@@ -53,6 +53,42 @@ export const PB_ERR_METHOD_NOT_ALLOWED = createError(
   405,
 );
 
+export const PB_ERR_BAD_URL = createError(
+  'PB_ERR_BAD_URL',
+  'The URL is not valid (a broken percent-encoding or a character not allowed). Check the link.',
+  400,
+);
+export const PB_ERR_HOST = createError(
+  'PB_ERR_HOST',
+  'This server does not answer for that Host. Add the host name to `allowedHosts` if it is yours.',
+  403,
+);
+export const PB_ERR_RENDER_TIMEOUT = createError(
+  'PB_ERR_RENDER_TIMEOUT',
+  'The page handler did not finish within `renderTimeoutMs`. Make it faster, or raise the limit.',
+  503,
+);
+export const PB_ERR_HEADER_INVALID = createError(
+  'PB_ERR_HEADER_INVALID',
+  'A response header set by the page has an invalid name or value (a CR, LF or other control character). Never put unchecked input in a header.',
+  500,
+);
+export const PB_ERR_REDIRECT_HOST = createError(
+  'PB_ERR_REDIRECT_HOST',
+  'ctx.redirect() refused a URL on another host. Redirect to a path on this site, or pass `{ allowOtherHost: true }` for a target you trust.',
+  500,
+);
+export const PB_ERR_REDIRECT_SCHEME = createError(
+  'PB_ERR_REDIRECT_SCHEME',
+  'ctx.redirect() only follows valid http: and https: URLs (never javascript:, data: or others). Redirect to a path on this site.',
+  500,
+);
+export const PB_ERR_INTERNAL = createError(
+  'PB_ERR_INTERNAL',
+  'Something went wrong on the server. The details are in the server log.',
+  500,
+);
+
 // Live pages: the connection and session layer. Status, close code and message come from the one
 // refusal table (src/protocol/refusals.ts), which the transports and the browser runtime read too.
 const refusal = <C extends RefusalCode>(code: C) =>

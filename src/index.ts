@@ -3,7 +3,7 @@
  */
 export { definePage, defineSocket } from './page/define-page.js';
 export type {
-  Page, PageDefinition, SocketDefinition, RequestContext, Redirect, EventHandler, EventContext, Cleanup,
+  Page, PageDefinition, SocketDefinition, RequestContext, Redirect, RedirectOptions, EventHandler, EventContext, Cleanup,
   DefinedPage, DefinedSocket,
 } from './page/define-page.js';
 export { pagebound } from './app.js';

@@ -109,7 +109,7 @@ export class DevLoop {
    * Gives a dev error or not-found page a connection only the dev bundle uses, so that the tab
    * reloads itself at the next save — the fix, or the page being created. Returns the HTML to send.
    */
-  watchErrorPage(request: FastifyRequest, reply: FastifyReply, html: string, routeUrl: string): string {
+  watchErrorPage(request: FastifyRequest, reply: FastifyReply, html: string, routeUrl: string, nonce: string): string {
     // Only for a browser tab: an image, a fetch() or a crawler would never connect.
     if (request.method !== 'GET' || !String(request.headers.accept ?? '').includes('text/html')) return html;
     const instance = createInstance(this.#rt, {} as DefinedPage, { kind: 'page', file: '', url: routeUrl, params: [] });
@@ -123,8 +123,8 @@ export class DevLoop {
     this.#errorPages.add(instance);
     instance.onClose(() => this.#errorPages.delete(instance));
     reply.header('cache-control', 'no-store');
-    // The error page sends no CSP, so the nonce only has to be well-formed.
-    return injectClient(html, instance.id, nanoid(22), this.#rt.bundle, this.#rt.options.transport, { bundle: this.bundle, watchOnly: true });
+    // The error page's own CSP nonce, so its scripts run under the same policy as a page's.
+    return injectClient(html, instance.id, nonce, this.#rt.bundle, this.#rt.options.transport, { bundle: this.bundle, watchOnly: true });
   }
 
   /** Applies a batch of file changes; batches run one after another. */
@@ -286,7 +286,7 @@ export class DevLoop {
       nonce: data.nonce ?? '',
       status: () => {},
       header: () => {},
-      redirect: (url, code = 303) => ({ redirect: url, code }),
+      redirect: (url) => ({ redirect: url, code: 303 }),
       request: undefined as never,
       reply: undefined as never,
     };

@@ -22,4 +22,9 @@ export interface Connection {
   readonly wantsHeartbeat: boolean;
   /** True while the peer is demonstrably there (an HTTP long-poll is held open). */
   readonly present: boolean;
+  /**
+   * Whether the connection pins server resources for a live client right now (an open WebSocket, a
+   * waiting long-poll). A page whose connection does not is idle, and may be evicted under load.
+   */
+  readonly holds: boolean;
 }

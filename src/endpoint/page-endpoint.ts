@@ -57,6 +57,9 @@ export class PageEndpoint implements PageOutlet {
   get connection(): Connection | null {
     return this.#conn;
   }
+  get holding(): boolean {
+    return this.#conn?.holds ?? false;
+  }
   /** Last client sequence accepted. */
   get inLast(): number {
     return this.#in.last;

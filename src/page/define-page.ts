@@ -28,13 +28,26 @@ export interface RequestContext<P extends Record<string, string> = Record<string
   readonly nonce: string;
   /** Sets the response status (default 200). */
   status(code: number): void;
-  /** Sets a response header. */
+  /** Sets a response header. A CR, LF or other control character in it makes the request a 500 (`PB_ERR_HEADER_INVALID`). */
   header(name: string, value: string): void;
-  /** Ends the request with a redirect instead of a page (default 303 See Other, right after a POST). */
-  redirect(url: string, code?: number): Redirect;
+  /**
+   * Ends the request with a redirect instead of a page (default 303 See Other, right after a POST).
+   * Only to this site unless `{ allowOtherHost: true }` (`PB_ERR_REDIRECT_HOST`), and only to
+   * http(s) URLs (`PB_ERR_REDIRECT_SCHEME`), so `ctx.redirect(ctx.query.next)` cannot become an open redirect.
+   * @example ctx.redirect('/thanks'); ctx.redirect('https://pay.example/', { allowOtherHost: true, code: 302 })
+   */
+  redirect(url: string, codeOrOptions?: number | RedirectOptions): Redirect;
   /** Escape hatches to Fastify. */
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
+}
+
+/** Options of `ctx.redirect()`. */
+export interface RedirectOptions {
+  /** The status. Default 303. */
+  code?: number;
+  /** Allow a target on another host (as Rails' `allow_other_host`). Default false. */
+  allowOtherHost?: boolean;
 }
 
 /** Returned by `ctx.redirect()`. */

@@ -15,6 +15,8 @@ export interface PageOutlet {
   onAcked(listener: (a: number) => void): () => void;
   /** The page closed: the client is told and its connection ends. */
   end(): void;
+  /** Whether a live client holds a connection to the page right now. */
+  readonly holding: boolean;
 }
 
 /** What the endpoint may do to a page. */

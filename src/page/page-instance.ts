@@ -101,6 +101,10 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   get mailboxSize(): number {
     return this.#mailbox.size;
   }
+  /** Whether a live client holds a connection to the page right now (see Registry's eviction). */
+  get held(): boolean {
+    return this.#outletMade?.holding ?? false;
+  }
   get mailboxBytes(): number {
     return this.#mailbox.weight;
   }

@@ -6,24 +6,28 @@ import { nanoid } from 'nanoid';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
-import { isDefinedPage, type Redirect, type RequestContext } from '../page/define-page.js';
+import { isDefinedPage, type Redirect, type RedirectOptions, type RequestContext } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
 import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
 import { devErrorHtml, plainErrorHtml } from './error-page.js';
-import { PB_ERR_METHOD_NOT_ALLOWED, PB_ERR_NOT_FOUND } from '../errors.js';
+import { redirectLocation } from './redirect.js';
+import { dropInvalidHeaders, headerValid, setSecurityHeaders } from './security-headers.js';
+import { PB_ERR_HEADER_INVALID, PB_ERR_METHOD_NOT_ALLOWED, PB_ERR_NOT_FOUND, PB_ERR_RENDER_TIMEOUT } from '../errors.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
 
-const isRedirect = (x: unknown): x is Redirect =>
-  typeof x === 'object' && x !== null && typeof (x as Redirect).redirect === 'string' && typeof (x as Redirect).code === 'number';
+/** Redirects made by `ctx.redirect()`, which checked the target: a look-alike object is only data. */
+const issued = new WeakSet<object>();
+const isRedirect = (x: unknown): x is Redirect => typeof x === 'object' && x !== null && issued.has(x);
 
-function contentSecurityPolicy(nonce: string): string {
-  return `script-src 'self' 'nonce-${nonce}'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'`;
-}
+/** Whether the request is still the handler's to shape: after a timeout its answer is already out. */
+interface Turn { over: boolean }
 
-function makeContext(request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, nonce: string): RequestContext {
+function makeContext(
+  request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, nonce: string, turn: Turn,
+): RequestContext {
   const body = request.body;
   return {
     params,
@@ -34,9 +38,21 @@ function makeContext(request: FastifyRequest, reply: FastifyReply, params: Recor
     method: request.method,
     url: request.url,
     nonce,
-    status: (code) => void reply.code(code),
-    header: (name, value) => void reply.header(name, value),
-    redirect: (url, code = 303) => ({ redirect: url, code }),
+    status: (code) => {
+      if (!turn.over) reply.code(code);
+    },
+    header: (name, value) => {
+      // Thrown here, so the stack points at the author's line, and the request gets the error page.
+      if (!headerValid(name, value)) throw new PB_ERR_HEADER_INVALID();
+      if (!turn.over) reply.header(name, value);
+    },
+    redirect: (url, codeOrOptions?: number | RedirectOptions) => {
+      const o = typeof codeOrOptions === 'number' ? { code: codeOrOptions } : codeOrOptions ?? {};
+      const location = redirectLocation(url, `${request.protocol}://${request.host}`, o.allowOtherHost === true);
+      const made: Redirect = { redirect: location, code: o.code ?? 303 };
+      issued.add(made);
+      return made;
+    },
     request,
     reply,
   };
@@ -58,7 +74,8 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
 
   // nanoid draws from a pooled buffer: a fresh randomBytes() per response was a measurable cost.
   const nonce = nanoid(22);
-  const ctx = makeContext(request, reply, params, nonce);
+  const turn: Turn = { over: false };
+  const ctx = makeContext(request, reply, params, nonce, turn);
   // The session is bound only once the page turns out live: a page that is not sets no cookie,
   // stays cacheable, and skips the cookie signature check.
   const instance = createInstance(rt, def, route);
@@ -69,7 +86,8 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   const reads = rt.dev ? new Set<string>() : undefined;
   try {
     if (def.state) instance.state = def.state(ctx);
-    result = handler ? await handler(ctx, instance) : undefined;
+    result = handler ? await withinTime(handler(ctx, instance), rt.options.renderTimeoutMs, turn) : undefined;
+    if (dropInvalidHeaders(reply)) throw new PB_ERR_HEADER_INVALID();
     if (isRedirect(result)) {
       await instance.close('redirect');
       await reply.redirect(result.redirect, result.code);
@@ -87,7 +105,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   // page that is not live keeps one too, only so that saving its files updates the open tab.
   const watchOnly = rt.dev !== undefined && !instance.isLive;
   if ((instance.isLive || watchOnly) && verb !== 'head') {
-    await rt.registry.admit(instance, ensureSession(request, reply));
+    await rt.registry.admit(instance, ensureSession(request, reply), request.ip);
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly });
     rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.
@@ -96,8 +114,29 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     if (instance.isLive) await instance.close('head');
     if (def.client) html = injectClient(html, undefined, nonce, rt.bundle, rt.options.transport);
   }
-  if (rt.options.csp) reply.header('content-security-policy', contentSecurityPolicy(nonce));
+  setSecurityHeaders(reply, rt.options.csp, nonce);
   reply.type('text/html; charset=utf-8').send(html);
+}
+
+/**
+ * The handler's result, or PB_ERR_RENDER_TIMEOUT after `ms`. The handler itself cannot be stopped:
+ * the caller closes the page, which aborts `page.signal` for a handler that listens, and `turn`
+ * keeps whatever it does later from touching the answer already sent.
+ */
+async function withinTime<T>(work: T | Promise<T>, ms: number, turn: Turn): Promise<T> {
+  if (!(work instanceof Promise)) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      turn.over = true;
+      reject(new PB_ERR_RENDER_TIMEOUT());
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Renders a 404 or an error: the author's `_404.eta`/`_error.eta` if present, else the built-in page. */
@@ -105,19 +144,22 @@ export function renderError(rt: Runtime, request: FastifyRequest, reply: Fastify
   const status = (err as { statusCode?: number })?.statusCode ?? 500;
   const code = status >= 400 && status < 600 ? status : 500;
   if (code >= 500) request.log.error({ err, route: routeUrl }, 'page failed');
+  // Whatever the page set before it failed may be what failed (a header with a CR/LF).
+  dropInvalidHeaders(reply);
   reply.code(code).type('text/html; charset=utf-8');
+  const nonce = setSecurityHeaders(reply, rt.options.csp);
   if (code >= 500 && rt.options.dev) {
     const html = devErrorHtml(err, rt.options.pagesDir, routeUrl);
-    reply.send(rt.dev ? rt.dev.watchErrorPage(request, reply, html, routeUrl) : html);
+    reply.send(rt.dev ? rt.dev.watchErrorPage(request, reply, html, routeUrl, nonce) : html);
     return;
   }
   // Dev: a not-found tab reloads itself once the page it asked for is saved.
-  const send = (html: string) => reply.send(rt.dev && code === 404 ? rt.dev.watchErrorPage(request, reply, html, routeUrl) : html);
+  const send = (html: string) => reply.send(rt.dev && code === 404 ? rt.dev.watchErrorPage(request, reply, html, routeUrl, nonce) : html);
   const custom = rt.templates.rootTemplate(code === 404 ? '_404.eta' : '_error.eta');
   if (custom) {
     try {
       const layout = rt.templates.nearestLayout('.');
-      send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce: '' }));
+      send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce }));
       return;
     } catch (renderErr) {
       request.log.error({ err: renderErr }, 'error page template failed');

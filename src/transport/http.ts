@@ -41,6 +41,11 @@ class HttpConnection implements Connection {
     return this.#wake !== undefined;
   }
 
+  /** Held only while a long-poll waits: a client that said hello and never polls pins nothing. */
+  get holds(): boolean {
+    return this.#wake !== undefined;
+  }
+
   control(wire: Wire): void {
     if (this.#control.length < MAX_CONTROL) this.#control.push(wire);
     this.#wake?.();

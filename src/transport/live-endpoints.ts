@@ -9,7 +9,7 @@ import { BYE_PATH, OPEN_PATH, PAGE_ID_RE } from '../protocol/constants.js';
 import { ensureSession, originGuard, readSession } from '../session/session.js';
 import { isDefinedSocket } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
-import { PB_ERR_NOT_FOUND } from '../errors.js';
+import { PB_ERR_INTERNAL, PB_ERR_NOT_FOUND } from '../errors.js';
 
 export function registerLiveEndpoints(app: FastifyInstance, rt: Runtime): void {
   app.register(async (scope) => {
@@ -34,12 +34,15 @@ export function registerLiveEndpoints(app: FastifyInstance, rt: Runtime): void {
       const sessionId = ensureSession(request, reply);
       const instance = createInstance(rt, def, route);
       if (def.state) instance.state = def.state();
-      await rt.registry.admit(instance, sessionId);
+      await rt.registry.admit(instance, sessionId, request.ip);
       try {
         await def.open?.(instance);
       } catch (err) {
         await instance.close('open-failed');
-        throw err;
+        // The module's own message may hold a secret: production answers with a generic one.
+        if (rt.options.dev) throw err;
+        request.log.error({ err, route: route.url }, 'socket open() failed');
+        throw new PB_ERR_INTERNAL();
       }
       return reply.header('cache-control', 'no-store').send({ id: instance.id });
     });

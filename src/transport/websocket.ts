@@ -45,6 +45,7 @@ class WsConnection implements Connection {
   readonly kind = 'ws' as const;
   readonly wantsHeartbeat = true;
   readonly present = false;
+  readonly holds = true;
   readonly #socket: WebSocket;
   readonly #rt: Runtime;
   readonly #sessionId: string | undefined;

@@ -1,5 +1,5 @@
 /**
- * Runs the real `pagebound` CLI in a child process on a free loopback port.
+ * Runs the real `pagebound` CLI (or another server entry) in a child process on a free loopback port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -10,7 +10,12 @@ export interface CliServer { url: string; output: () => string; stop(): Promise<
 export function startCli(
   command: 'dev' | 'start', pagesDir: string, env: Record<string, string> = {}, args: string[] = [],
 ): Promise<CliServer> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/pagebound.mjs'), command, '--pages', pagesDir, ...args], {
+  return startProcess([path.join(REPO, 'bin/pagebound.mjs'), command, '--pages', pagesDir, ...args], env);
+}
+
+/** Runs `node <argv>` and resolves once it prints `pagebound dev|start: <url>`. */
+export function startProcess(argv: string[], env: Record<string, string> = {}): Promise<CliServer> {
+  const child = spawn(process.execPath, argv, {
     cwd: REPO,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,6 +13,7 @@ export class RecordingConnection implements Connection {
   readonly kind = 'ws' as const;
   readonly wantsHeartbeat = true;
   present = false;
+  holds = true;
   bufferedBytes = 0;
   frames: any[] = [];
   closed: { code: number; reason?: string } | undefined;

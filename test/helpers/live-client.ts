@@ -23,10 +23,11 @@ export class WsClient {
   readonly done: Promise<{ code: number; reason: string }>;
   #waiters: Array<() => void> = [];
 
-  constructor(base: string, id: string | undefined, headers: Record<string, string> = {}) {
+  /** `tls`: options for a wss:// base, such as the `ca` of a test proxy's certificate. */
+  constructor(base: string, id: string | undefined, headers: Record<string, string> = {}, tls: WebSocket.ClientOptions = {}) {
     const url = base.replace(/^http/, 'ws') + '/_pagebound/ws';
     const protocols = id ? ['pagebound.v1', `pb.sid.${id}`] : ['pagebound.v1'];
-    this.ws = new WebSocket(url, protocols, { headers });
+    this.ws = new WebSocket(url, protocols, { ...tls, headers });
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused ${res.statusCode}`), { status: res.statusCode })));
