@@ -1,9 +1,11 @@
 /**
- * Loads page and socket modules (TypeScript, through tsx). In dev every change under the pages
- * folder starts a new module namespace, so the next request runs the edited page and the helpers it
- * imports, without restarting the process; instances already alive keep the code they started with.
+ * Loads page and socket modules. TypeScript pages load through tsx; in dev every change under the
+ * pages folder starts a new module namespace, so the next request runs the edited page and the
+ * helpers it imports, without restarting the process; instances already alive keep the code they
+ * started with. Compiled pages (`pagebound build` output, `.js`) load with Node's own `import()`
+ * outside dev, so a production start loads no TypeScript tooling at all.
  */
-import { register, type NamespacedUnregister } from 'tsx/esm/api';
+import type { NamespacedUnregister } from 'tsx/esm/api';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { statSync } from 'node:fs';
@@ -23,8 +25,12 @@ export class ModuleLoader {
   /** Imports still running through the current namespace: it may not be unregistered under them. */
   #inFlight = new Set<Promise<unknown>>();
 
-  constructor(root: string) {
+  readonly #native: boolean;
+
+  /** `native`: import `.js`/`.mjs` modules with plain `import()` (production, compiled pages). */
+  constructor(root: string, opts: { native?: boolean } = {}) {
     this.#root = root;
+    this.#native = opts.native ?? false;
   }
 
   #loadedAt = new Map<string, number>();
@@ -75,15 +81,22 @@ export class ModuleLoader {
   }
 
   async #import(file: string): Promise<DefinedPage | DefinedSocket> {
-    await this.#retiring;
-    this.#namespace ??= register({ namespace: `pagebound-${process.pid}-${this.#generation}` });
     const url = pathToFileURL(path.join(this.#root, file)).href;
+    if (this.#native && /\.m?js$/.test(file)) return checkExport(file, await import(url));
+    await this.#retiring;
+    if (!this.#namespace) {
+      const { register } = await import('tsx/esm/api');
+      this.#namespace ??= register({ namespace: `pagebound-${process.pid}-${this.#generation}` });
+    }
     const importing = this.#namespace.import(url, import.meta.url);
     const inFlight = this.#inFlight;
     inFlight.add(importing);
-    const mod = await importing.finally(() => inFlight.delete(importing));
-    const def = mod?.default;
-    if (!isDefinedPage(def) && !isDefinedSocket(def)) throw new PB_ERR_PAGE_EXPORT(file);
-    return def;
+    return checkExport(file, await importing.finally(() => inFlight.delete(importing)));
   }
+}
+
+function checkExport(file: string, mod: { default?: unknown } | undefined): DefinedPage | DefinedSocket {
+  const def = mod?.default;
+  if (!isDefinedPage(def) && !isDefinedSocket(def)) throw new PB_ERR_PAGE_EXPORT(file);
+  return def;
 }
