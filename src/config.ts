@@ -1,9 +1,12 @@
 /**
- * pagebound's options, their defaults and their validation. One line per field with its default.
+ * pagebound's options: their types, defaults and validation, in one table. The plugin validates its
+ * options here, and the CLI parses environment variables and flags with the same kinds, so an option
+ * is added in one place (a field below, a line in KINDS, a line in cli/settings.ts).
  */
 import path from 'node:path';
 import { Defaults } from './protocol/constants.js';
 import { PB_ERR_CONFIG } from './errors.js';
+import type { ServerOptions } from './server.js';
 
 export interface PageboundOptions {
   /** Folder holding `**\/*.page.ts`, `*.socket.ts`, templates and layouts. Default `./pages`. */
@@ -14,12 +17,16 @@ export interface PageboundOptions {
   dev?: boolean;
   /** Secret signing the session cookie. Default: `PAGEBOUND_SECRET`, else random per process. */
   secret?: string;
-  /** Origins besides the page's own that may open live connections. Default `[]`. */
+  /** Origins besides the page's own that may open live connections and post to pages. Default `[]`. */
   allowedOrigins?: string[];
   /** Transport the browser uses: WebSocket with HTTP fallback, or one of them only. Default 'auto'. */
   transport?: 'auto' | 'ws' | 'http';
   /** Send a Content-Security-Policy with a per-response script nonce. Default true. */
   csp?: boolean;
+  /** Refuse cross-site POST/PUT/PATCH/DELETE to pages (Origin and Sec-Fetch-Site). Default true. */
+  csrf?: boolean;
+  /** Serve Prometheus metrics: `true` at `/_pagebound/metrics`, or at the path given. Default false. */
+  metrics?: boolean | string;
   /** How long a dropped page instance waits for its client to come back, ms. Default 120000. */
   retainMs?: number;
   /** How long a rendered page waits for its client's first connection, ms. Default 10000. */
@@ -44,19 +51,109 @@ export interface PageboundOptions {
   pollMs?: number;
   /** Most bytes of frames one long-poll answer carries; the rest go with the next poll. Default 32768. */
   pollMaxBytes?: number;
+  /** Largest uploaded file in a multipart form, bytes. Default 10485760 (10 MiB). */
+  maxUploadBytes?: number;
+  /** Most files in one multipart form. Default 10. */
+  maxUploadFiles?: number;
+  /** Most non-file fields in one multipart form. Default 100. */
+  maxFormFields?: number;
 }
 
-export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret'>> & {
+export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret' | 'metrics'>> & {
   publicDir: string | false;
   secret: string | undefined;
+  /** The metrics path, or false. */
+  metrics: string | false;
 };
 
-const positive = [
-  'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes',
-  'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs', 'pollMaxBytes',
-] as const;
+/** What `pagebound.config.ts` holds: the plugin's options, the server's, and where to listen. */
+export interface PageboundConfig extends ServerOptions {
+  /** Port to listen on. Default 3000 (`PORT`, `--port`). */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1 in dev, 0.0.0.0 in start (`HOST`, `--host`). */
+  host?: string;
+}
+
+/**
+ * Types `pagebound.config.ts`.
+ * @example
+ * import { defineConfig } from 'pagebound';
+ * export default defineConfig({ port: 8080, retainMs: 60_000 });
+ */
+export function defineConfig(config: PageboundConfig): PageboundConfig {
+  return config;
+}
+
+/** How each option's value is checked, and parsed from a string (an environment variable or a flag). */
+export type Kind = 'string' | 'boolean' | 'positive' | 'port' | 'list' | 'folder' | 'path-or-boolean' | readonly string[] | 'object';
+
+export const KINDS: Record<keyof PageboundConfig, Kind> = {
+  pagesDir: 'string', publicDir: 'folder', dev: 'boolean', secret: 'string', allowedOrigins: 'list',
+  transport: ['auto', 'ws', 'http'], csp: 'boolean', csrf: 'boolean', metrics: 'path-or-boolean',
+  retainMs: 'positive', connectTimeoutMs: 'positive', heartbeatMs: 'positive', heartbeatTimeoutMs: 'positive',
+  maxFrameBytes: 'positive', replayMaxFrames: 'positive', replayMaxBytes: 'positive', maxMailbox: 'positive',
+  maxInstances: 'positive', maxInstancesPerSession: 'positive', pollMs: 'positive', pollMaxBytes: 'positive',
+  maxUploadBytes: 'positive', maxUploadFiles: 'positive', maxFormFields: 'positive',
+  // Server and CLI.
+  port: 'port', host: 'string', trustProxy: 'boolean', prettyLogs: 'boolean', logger: 'object',
+};
+
+const describe = (kind: Kind): string =>
+  Array.isArray(kind) ? `one of ${kind.map((k) => `'${k}'`).join(', ')}`
+    : ({
+      string: 'a non-empty string', boolean: 'true or false', positive: 'a positive number',
+      port: 'an integer from 0 to 65535', list: 'a list of strings', folder: 'a folder path or false',
+      'path-or-boolean': "true, false or a path starting with '/'", object: 'an object',
+    } as Record<string, string>)[kind as string]!;
+
+function fits(kind: Kind, v: unknown): boolean {
+  if (Array.isArray(kind)) return kind.includes(v as string);
+  switch (kind) {
+    case 'string': return typeof v === 'string' && v.length > 0;
+    case 'boolean': return typeof v === 'boolean';
+    case 'positive': return typeof v === 'number' && Number.isFinite(v) && v > 0;
+    case 'port': return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+    case 'list': return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'folder': return v === false || (typeof v === 'string' && v.length > 0);
+    case 'path-or-boolean': return typeof v === 'boolean' || (typeof v === 'string' && v.startsWith('/'));
+    default: return typeof v === 'object' || typeof v === 'boolean';
+  }
+}
+
+/** Throws PB_ERR_CONFIG naming the option (never its value: it may be the secret). */
+export function checkOption(key: string, value: unknown): void {
+  const kind = KINDS[key as keyof PageboundConfig];
+  if (!kind) throw new PB_ERR_CONFIG(`"${key}" is not an option; see the options table in the README`);
+  if (value !== undefined && !fits(kind, value)) throw new PB_ERR_CONFIG(`${key} must be ${describe(kind)}`);
+}
+
+/**
+ * Parses an environment variable or flag for option `key`. `source` names where it came from, for
+ * the error ("PORT", "--port").
+ */
+export function parseOption(key: keyof PageboundConfig, raw: string, source: string): unknown {
+  const kind = KINDS[key];
+  const fail = () => new PB_ERR_CONFIG(`${key} (from ${source}) must be ${describe(kind)}`);
+  if (kind === 'boolean' || kind === 'folder' || kind === 'path-or-boolean') {
+    if (/^(true|1|yes|on)$/i.test(raw) && kind !== 'folder') return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    if (kind === 'boolean') throw fail();
+  }
+  if (kind === 'positive' || kind === 'port') {
+    if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw fail();
+    const n = Number(raw);
+    if (!fits(kind, n)) throw fail();
+    return n;
+  }
+  if (kind === 'list') return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (kind === 'object') throw new PB_ERR_CONFIG(`${key} can only be set in pagebound.config.ts`);
+  if (!fits(kind, raw)) throw fail();
+  return raw;
+}
 
 export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
+  // Fastify passes its own register options (prefix, logLevel…) along with ours.
+  for (const [key, value] of Object.entries(opts)) if (key in KINDS) checkOption(key, value);
   const resolved: ResolvedOptions = {
     pagesDir: path.resolve(opts.pagesDir ?? 'pages'),
     publicDir: opts.publicDir === false ? false : path.resolve(opts.publicDir ?? 'public'),
@@ -64,6 +161,8 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     secret: opts.secret ?? process.env.PAGEBOUND_SECRET,
     allowedOrigins: opts.allowedOrigins ?? [],
     csp: opts.csp ?? true,
+    csrf: opts.csrf ?? true,
+    metrics: opts.metrics === true ? '/_pagebound/metrics' : (opts.metrics || false),
     transport: opts.transport ?? 'auto',
     retainMs: opts.retainMs ?? Defaults.retainMs,
     connectTimeoutMs: opts.connectTimeoutMs ?? Defaults.connectTimeoutMs,
@@ -77,12 +176,10 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     maxInstancesPerSession: opts.maxInstancesPerSession ?? 100,
     pollMs: opts.pollMs ?? Defaults.pollMs,
     pollMaxBytes: opts.pollMaxBytes ?? Defaults.pollMaxBytes,
+    maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
+    maxUploadFiles: opts.maxUploadFiles ?? 10,
+    maxFormFields: opts.maxFormFields ?? 100,
   };
-  for (const key of positive) {
-    const v = resolved[key];
-    if (!Number.isFinite(v) || v <= 0) throw new PB_ERR_CONFIG(`${key} must be a positive number`);
-  }
-  if (!['auto', 'ws', 'http'].includes(resolved.transport)) throw new PB_ERR_CONFIG("transport must be 'auto', 'ws' or 'http'");
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
     throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');
   }

@@ -39,12 +39,40 @@ export const PB_ERR_CONFIG = createError<'PB_ERR_CONFIG', 500, [string]>(
   500,
 );
 
+export const PB_ERR_COOKIE_SECRET = createError(
+  'PB_ERR_COOKIE_SECRET',
+  'The app registered @fastify/cookie without a secret, and pagebound signs its session cookie. Register @fastify/cookie with { secret } (16+ characters), or let pagebound register it.',
+  500,
+);
+
 // Requests.
 export const PB_ERR_NOT_FOUND = createError('PB_ERR_NOT_FOUND', 'No page matches this URL.', 404);
 export const PB_ERR_METHOD_NOT_ALLOWED = createError(
   'PB_ERR_METHOD_NOT_ALLOWED',
   'This page does not handle that HTTP method. Export a handler for it from definePage().',
   405,
+);
+
+// Forms posted to pages.
+export const PB_ERR_FORM_TOO_LARGE = createError(
+  'PB_ERR_FORM_TOO_LARGE',
+  'The form is too large: a file over `maxUploadBytes`, more than `maxUploadFiles` files or `maxFormFields` fields, or a body over the size limit.',
+  413,
+);
+export const PB_ERR_FORM_INVALID = createError(
+  'PB_ERR_FORM_INVALID',
+  'The form body could not be read: it is malformed, cut short, or of a type pages do not accept (urlencoded, multipart or JSON).',
+  400,
+);
+export const PB_ERR_CSRF = createError(
+  'PB_ERR_CSRF',
+  'This form was posted from another site. Post it from a page of this site, or add the origin to `allowedOrigins`.',
+  403,
+);
+export const PB_ERR_FLASH_TOO_LARGE = createError(
+  'PB_ERR_FLASH_TOO_LARGE',
+  'A flash message is limited to 1024 characters; keep it short and put details on the page.',
+  500,
 );
 
 // Live pages: the connection and session layer.

@@ -10,6 +10,7 @@ import type { Templates } from './render/templates.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import type { ClientBundle } from './render/client-bundle.js';
 import type { PageRouter } from './routing/page-router.js';
+import type { Metrics } from './metrics/metrics.js';
 
 export interface Runtime {
   options: ResolvedOptions;
@@ -20,4 +21,7 @@ export interface Runtime {
   bundle: ClientBundle;
   router: PageRouter;
   log: FastifyBaseLogger;
+  metrics: Metrics;
+  /** The prefix pagebound is registered under (`''` at the root): pages, client and live endpoints sit below it. */
+  prefix: string;
 }

@@ -12,6 +12,8 @@ import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
 import { devErrorHtml, plainErrorHtml } from './error-page.js';
 import { PB_ERR_METHOD_NOT_ALLOWED, PB_ERR_NOT_FOUND } from '../errors.js';
+import { readMultipart, type MultipartForm } from '../forms/multipart.js';
+import { clearFlash, readFlash, setFlash } from '../forms/flash.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
@@ -23,19 +25,26 @@ function contentSecurityPolicy(nonce: string): string {
   return `script-src 'self' 'nonce-${nonce}'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'`;
 }
 
-function makeContext(request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, nonce: string): RequestContext {
-  const body = request.body;
+function makeContext(
+  rt: Runtime, request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, nonce: string, form: MultipartForm | undefined,
+): RequestContext {
+  const body = form?.fields ?? request.body;
+  const cookiePath = rt.prefix || '/';
   return {
     params,
     query: (request.query ?? {}) as Record<string, string | string[]>,
     headers: request.headers,
     cookies: request.cookies ?? {},
     body: typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined,
+    files: form?.files ?? [],
+    flashed: readFlash(request),
+    base: rt.prefix,
     method: request.method,
     url: request.url,
     nonce,
     status: (code) => void reply.code(code),
     header: (name, value) => void reply.header(name, value),
+    flash: (message) => setFlash(request, reply, String(message), cookiePath),
     redirect: (url, code = 303) => ({ redirect: url, code }),
     request,
     reply,
@@ -58,7 +67,8 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
 
   // nanoid draws from a pooled buffer: a fresh randomBytes() per response was a measurable cost.
   const nonce = nanoid(22);
-  const ctx = makeContext(request, reply, params, nonce);
+  const form = request.isMultipart?.() ? await readMultipart(request, rt.options) : undefined;
+  const ctx = makeContext(rt, request, reply, params, nonce, form);
   // The session is bound only once the page turns out live: a page that is not sets no cookie,
   // stays cacheable, and skips the cookie signature check.
   const instance = createInstance(rt, def, route, '');
@@ -72,7 +82,11 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
       return;
     }
     const choice = rt.templates.choose(route.file, def);
-    html = rt.templates.render(choice, { params, query: ctx.query, url: request.url, ...(result ?? {}), nonce });
+    html = rt.templates.render(choice, {
+      params, query: ctx.query, url: request.url, base: rt.prefix, flash: ctx.flashed, ...(result ?? {}), nonce,
+    });
+    // Shown once: unless this very request left a new one, the message is gone after this render.
+    if (ctx.flashed !== undefined) clearFlash(request, reply, rt.prefix || '/');
   } catch (err) {
     await instance.close('render-failed');
     throw err;
@@ -82,12 +96,12 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   if (instance.isLive && verb !== 'head') {
     instance.sessionId = ensureSession(request, reply);
     await rt.registry.admit(instance);
-    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport);
+    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.prefix);
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
   } else {
     if (instance.isLive) await instance.close('head');
-    if (def.client) html = injectClient(html, undefined, nonce, rt.bundle, rt.options.transport);
+    if (def.client) html = injectClient(html, undefined, nonce, rt.bundle, rt.options.transport, rt.prefix);
   }
   if (rt.options.csp) reply.header('content-security-policy', contentSecurityPolicy(nonce));
   reply.type('text/html; charset=utf-8').send(html);
@@ -107,7 +121,7 @@ export function renderError(rt: Runtime, request: FastifyRequest, reply: Fastify
   if (custom) {
     try {
       const layout = rt.templates.nearestLayout('.');
-      reply.send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce: '' }));
+      reply.send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, base: rt.prefix, nonce: '' }));
       return;
     } catch (renderErr) {
       request.log.error({ err: renderErr }, 'error page template failed');

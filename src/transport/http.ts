@@ -141,6 +141,7 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
       }
       for (const frame of frames as ClientFrame[]) {
         if (!handleFrame(conn.instance, frame, conn)) break;
+        if (frame.t === 'ev') rt.metrics.eventHandled();
       }
       const closed = conn.closedWith;
       if (closed === CloseCode.MAILBOX_FULL) reply.code(429);
@@ -178,7 +179,8 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
     if (!outcome.ok) {
       return reply.code(outcome.frame.t === 'expired' ? 410 : 403).send(body([JSON.stringify(outcome.frame)]));
     }
-    const conn = new HttpConnection(outcome.instance, (c) => live.delete(c.cid));
+    const conn = new HttpConnection(outcome.instance, (c) => live.delete(c.cid) && rt.metrics.connectionClosed('http'));
+    rt.metrics.connectionOpened('http');
     live.set(conn.cid, conn);
     outcome.instance.attach(conn, first.ack, { cid: conn.cid });
     // Replayed frames wait in the channel for the first poll; the welcome answers this request.

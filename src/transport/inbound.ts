@@ -15,13 +15,14 @@ export type HelloOutcome =
 
 export function checkHello(rt: Runtime, pageId: string | undefined, sessionId: string | undefined, ack: number): HelloOutcome {
   const instance = pageId && PAGE_ID_RE.test(pageId) ? rt.registry.get(pageId) : undefined;
-  if (!instance) return { ok: false, frame: { t: 'expired', reason: 'unknown' }, close: CloseCode.EXPIRED };
+  if (!instance) return rt.metrics.expired(), { ok: false, frame: { t: 'expired', reason: 'unknown' }, close: CloseCode.EXPIRED };
   // Same answer shape for "no cookie" and "someone else's cookie": a prober learns nothing more.
   if (!sessionId || instance.sessionId !== sessionId) {
     return { ok: false, frame: { t: 'refused', code: 'PB_ERR_SESSION_MISMATCH' }, close: CloseCode.REFUSED };
   }
   const problem = instance.resumeProblem(ack);
-  if (problem) return { ok: false, frame: { t: 'expired', reason: problem }, close: CloseCode.EXPIRED };
+  if (problem) return rt.metrics.expired(), { ok: false, frame: { t: 'expired', reason: problem }, close: CloseCode.EXPIRED };
+  if (instance.lifecycle !== 'rendered') rt.metrics.resumed();
   return { ok: true, instance };
 }
 

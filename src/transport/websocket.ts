@@ -51,6 +51,7 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
       if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, reason);
     },
   };
+  rt.metrics.connectionOpened('ws');
   const refuse = (frame: object, code: number, reason: string) => {
     conn.send(JSON.stringify(frame));
     conn.close(code, reason);
@@ -69,6 +70,8 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
 
   socket.on('message', (data, isBinary) => {
     if (done) return;
+    // The host app's @fastify/websocket (reused by pagebound as a guest) may allow larger frames.
+    if ((data as Buffer).length > rt.options.maxFrameBytes) return void ((done = true), conn.close(CloseCode.TOO_BIG, 'frame too large'));
     try {
       onMessage(data as Buffer, isBinary);
     } catch (err) {
@@ -113,6 +116,7 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
       done = true;
       return;
     }
+    if (frame.t === 'ev') rt.metrics.eventHandled();
     if (paused) return;
     const wait = instance.backpressure();
     if (wait) {
@@ -131,6 +135,7 @@ function serve(rt: Runtime, socket: WebSocket, request: FastifyRequest): void {
     clearTimeout(helloTimer);
     clearInterval(heartbeat);
     instance?.detach(conn);
+    rt.metrics.connectionClosed('ws');
   });
   socket.on('error', (err) => log.debug({ err }, 'websocket error'));
 }
