@@ -3,7 +3,7 @@
  * It owns the log format: pretty in dev on a terminal, JSON lines otherwise, and one line per
  * request naming its route (the page's pattern, `/users/:id`, not the URL) instead of Fastify's two.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { pagebound, pageRouteOf } from './app.js';
 import type { PageboundOptions } from './config.js';
 
@@ -30,7 +30,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<FastifyIns
       // A stream in this thread rather than a pino transport: nothing to resolve from the app's folder.
       ...(pretty ? { stream: (await import('pino-pretty')).default({ translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) } : {}),
     },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: true },
     // Long-polls are held for `pollMs`; keep the socket open past them.

@@ -7,8 +7,11 @@ import { REPO } from './temp-pages.js';
 
 export interface CliServer { url: string; output: () => string; stop(): Promise<void>; child: ChildProcess }
 
-export function startCli(command: 'dev' | 'start', pagesDir: string, env: Record<string, string> = {}): Promise<CliServer> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin/pagebound.mjs'), command, '--pages', pagesDir], {
+export function startCli(
+  command: 'dev' | 'start', pagesDir: string | undefined, env: Record<string, string> = {}, args: string[] = [],
+): Promise<CliServer> {
+  const pages = pagesDir === undefined ? [] : ['--pages', pagesDir];
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/pagebound.mjs'), command, ...pages, ...args], {
     cwd: REPO,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
