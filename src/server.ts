@@ -28,7 +28,7 @@ export async function createServer(opts: ServerOptions = {}): Promise<FastifyIns
     logger: logger ?? {
       level: 'info',
       // A stream in this thread rather than a pino transport: nothing to resolve from the app's folder.
-      ...(pretty ? { stream: (await import('pino-pretty')).default({ translateTime: 'HH:MM:ss', ignore: 'pid,hostname' }) } : {}),
+      ...(pretty ? { stream: (await import('pino-pretty')).default({ translateTime: 'HH:MM:ss', ignore: 'pid,hostname', destination: process.stdout }) } : {}),
     },
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxy ?? false,

@@ -23,7 +23,7 @@ export class PrometheusMetrics implements Metrics {
 
   constructor(stats: PageStats) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'pagebound_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'pagebound_' });
     new Gauge({
       name: 'pagebound_live_pages', help: 'Live page instances in this process.', registers,
       collect() { this.set(stats.livePages()); },
