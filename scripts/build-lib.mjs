@@ -14,4 +14,4 @@ if (run.status !== 0) process.exit(run.status ?? 1);
 const { bundleClientSource, PREBUILT_CLIENT } = await import('../dist/render/client-bundle.js');
 const code = await bundleClientSource();
 writeFileSync(PREBUILT_CLIENT, code);
-console.log(`build:lib: dist/ compiled, runtime client ${code.length} bytes`);
+console.error(`build:lib: dist/ compiled, runtime client ${code.length} bytes`);
