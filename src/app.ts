@@ -32,7 +32,7 @@ import { watchPages } from './dev/watcher.js';
 import { crossSite } from './forms/csrf.js';
 import { formError } from './forms/multipart.js';
 import { noMetrics } from './metrics/metrics.js';
-import { PrometheusMetrics } from './metrics/prometheus.js';
+import type { PrometheusMetrics } from './metrics/prometheus.js';
 import { BASE_PATH } from './protocol/constants.js';
 import { PB_ERR_COOKIE_SECRET, PB_ERR_CONFIG, PB_ERR_CSRF, PB_ERR_NOT_FOUND } from './errors.js';
 
@@ -71,8 +71,11 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     metrics: noMetrics,
     prefix,
   };
+  let prometheus: PrometheusMetrics | undefined;
   if (options.metrics) {
-    rt.metrics = new PrometheusMetrics({
+    // prom-client is loaded only when metrics are on.
+    const { PrometheusMetrics } = await import('./metrics/prometheus.js');
+    rt.metrics = prometheus = new PrometheusMetrics({
       livePages: () => rt.registry.size,
       mailboxDepth: () => {
         let total = 0;
@@ -87,7 +90,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
   }
   app.decorate('pagebound', rt);
 
-  await app.register((scope) => pages(scope, rt), { prefix });
+  await app.register((scope) => pages(scope, rt, prometheus), { prefix });
 
   if (options.dev) app.addHook('onClose', watchPages(rt));
   app.addHook('onClose', async () => {
@@ -97,7 +100,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
 };
 
 /** pagebound's own scope: parsers, sessions, the client, live endpoints, static files and pages. */
-async function pages(scope: FastifyInstance, rt: Runtime): Promise<void> {
+async function pages(scope: FastifyInstance, rt: Runtime, prometheus: PrometheusMetrics | undefined): Promise<void> {
   const { options, router, prefix } = rt;
   await registerParsers(scope, options);
 
@@ -111,8 +114,8 @@ async function pages(scope: FastifyInstance, rt: Runtime): Promise<void> {
   registerHttpTransport(scope, rt);
   registerLiveEndpoints(scope, rt);
 
-  if (options.metrics && rt.metrics instanceof PrometheusMetrics) {
-    const registry = rt.metrics.registry;
+  if (options.metrics && prometheus) {
+    const registry = prometheus.registry;
     scope.get(options.metrics, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   }
 
