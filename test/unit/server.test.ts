@@ -35,3 +35,23 @@ describe('createServer logs', () => {
     expect(out).not.toContain('{"level"');
   });
 });
+
+describe('createServer behind a TLS-terminating proxy', () => {
+  const sessionCookie = async (trustProxy: boolean) => {
+    const app = await createServer({ pagesDir: fixture('site'), publicDir: false, dev: false, logger: false, trustProxy });
+    try {
+      const res = await app.inject({ url: '/live', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example' } });
+      return res.cookies.find((c) => c.name === 'pb_session')!;
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('marks the session cookie Secure when trustProxy is on and the proxy says https', async () => {
+    expect((await sessionCookie(true)).secure).toBe(true);
+  });
+
+  it('ignores X-Forwarded-Proto when trustProxy is off, so a client cannot forge it', async () => {
+    expect((await sessionCookie(false)).secure).toBeFalsy();
+  });
+});
