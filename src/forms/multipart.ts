@@ -20,8 +20,32 @@ function add(fields: Record<string, string | string[]>, name: string, value: str
   fields[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
 }
 
+interface AttachedPart { type: 'file' | 'field'; fieldname: string; value?: unknown; filename?: string; mimetype?: string; toBuffer?: () => Promise<Buffer> }
+const isPart = (x: unknown): x is AttachedPart =>
+  typeof x === 'object' && x !== null && ((x as AttachedPart).type === 'file' || (x as AttachedPart).type === 'field');
+
+/**
+ * A host app whose @fastify/multipart has `attachFieldsToBody: true` parsed the form already (with
+ * its own limits): its parts are taken from the body instead of reading a stream that is gone.
+ */
+async function fromAttachedBody(body: Record<string, unknown>): Promise<MultipartForm> {
+  const fields: Record<string, string | string[]> = Object.create(null);
+  const files: UploadedFile[] = [];
+  for (const entry of Object.values(body)) {
+    for (const part of [entry].flat()) {
+      if (!isPart(part)) continue;
+      if (part.type === 'field') add(fields, part.fieldname, String(part.value));
+      else if (part.toBuffer) {
+        files.push({ field: part.fieldname, filename: part.filename ?? '', mimetype: part.mimetype ?? '', data: await part.toBuffer() });
+      }
+    }
+  }
+  return { fields, files };
+}
+
 /** Reads a multipart request's fields and files within the limits. */
 export async function readMultipart(request: FastifyRequest, limits: UploadLimits): Promise<MultipartForm> {
+  if (typeof request.body === 'object' && request.body !== null) return fromAttachedBody(request.body as Record<string, unknown>);
   const fields: Record<string, string | string[]> = Object.create(null);
   const files: UploadedFile[] = [];
   const parts = request.parts({

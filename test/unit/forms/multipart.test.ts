@@ -60,3 +60,26 @@ describe('multipart forms and uploads (real port)', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
   });
 });
+
+describe('multipart with the host app\'s own @fastify/multipart', () => {
+  it('takes the parts the host already attached to the body (attachFieldsToBody: true)', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { default: multipart } = await import('@fastify/multipart');
+    const { pagebound } = await import('../../../src/index.js');
+    const app = Fastify({ logger: false });
+    await app.register(multipart, { attachFieldsToBody: true });
+    await app.register(pagebound, { pagesDir: fixture('forms'), publicDir: false, dev: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    try {
+      const form = new FormData();
+      form.append('title', 'Host parsed');
+      form.append('photo', new Blob(['abcdefg'], { type: 'image/png' }), 'p.png');
+      const body = await (await fetch(`${url}/upload`, { method: 'POST', body: form })).text();
+      expect(body).toContain('<p id="title">Host parsed</p>');
+      expect(body).toContain('<li>photo:p.png:image/png:7:abcde</li>');
+    } finally {
+      await app.close();
+    }
+  });
+});
