@@ -53,7 +53,7 @@ export interface PageboundOptions {
   pollMaxBytes?: number;
   /** Largest uploaded file in a multipart form, bytes. Default 10485760 (10 MiB). */
   maxUploadBytes?: number;
-  /** Most files in one multipart form. Default 10. */
+  /** Most files in one multipart form. Default 5 (with maxUploadBytes, at most 50 MiB held per request). */
   maxUploadFiles?: number;
   /** Most non-file fields in one multipart form. Default 100. */
   maxFormFields?: number;
@@ -177,7 +177,7 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     pollMs: opts.pollMs ?? Defaults.pollMs,
     pollMaxBytes: opts.pollMaxBytes ?? Defaults.pollMaxBytes,
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
-    maxUploadFiles: opts.maxUploadFiles ?? 10,
+    maxUploadFiles: opts.maxUploadFiles ?? 5,
     maxFormFields: opts.maxFormFields ?? 100,
   };
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
