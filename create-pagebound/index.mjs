@@ -32,7 +32,7 @@ if (!pageboundSpec) {
 }
 
 const dir = path.resolve(target);
-const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+/, '') || 'pagebound-app';
+const name = path.basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|-+$/g, '') || 'pagebound-app';
 if (existsSync(dir) && readdirSync(dir).length > 0) {
   console.error(`create-pagebound: ${target} exists and is not empty; choose another folder`);
   process.exit(1);
