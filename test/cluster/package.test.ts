@@ -69,6 +69,18 @@ describe('pagebound installed from its npm tarball, in an app made by the starte
     expect(existsSync(path.join(app, '.pagebound/build/pagebound.config.mjs'))).toBe(true);
   }, 300_000);
 
+  it('serves the app with `npm run dev`, loading its TypeScript pages on the fly', async () => {
+    const dev = spawn(NPM, ['run', 'dev'], { cwd: app, env: env({ PORT: '0', HOST: '127.0.0.1' }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    try {
+      const url = await listening(dev, 'dev');
+      const html = await (await fetch(url)).text();
+      expect(html).toContain('<output id="count">0</output>');
+    } finally {
+      // npm runs the CLI as its child: end the whole group this test started.
+      process.kill(-dev.pid!, 'SIGTERM');
+    }
+  }, 60_000);
+
   it('starts the build with plain Node (no tsx, no esbuild) and Chromium clicks its live page', async () => {
     // Out of reach: a start that needed a TypeScript loader or a bundler would fail here.
     renameSync(path.join(app, 'node_modules/tsx'), path.join(app, 'node_modules/.tsx-away'));
@@ -95,13 +107,13 @@ describe('pagebound installed from its npm tarball, in an app made by the starte
   }, 60_000);
 });
 
-function listening(child: ChildProcess): Promise<string> {
+function listening(child: ChildProcess, command: 'dev' | 'start' = 'start'): Promise<string> {
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`start did not listen:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`${command} did not listen:\n${out}`)), 20_000);
     const onData = (d: Buffer) => {
       out += d;
-      const m = /pagebound start: (http:\/\/\S+)/.exec(out);
+      const m = new RegExp(`pagebound ${command}: (http://\\S+)`).exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!.replace('localhost', '127.0.0.1'));
@@ -111,7 +123,7 @@ function listening(child: ChildProcess): Promise<string> {
     child.stderr!.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`start exited ${code}:\n${out}`));
+      reject(new Error(`${command} exited ${code}:\n${out}`));
     });
   });
 }
