@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// Pages and fixtures `import 'pagebound'`: in this repository that resolves to src/ (package.json's
+// "pagebound-source" condition), in the test workers and in every CLI they spawn.
+if (!process.env.NODE_OPTIONS?.includes('pagebound-source')) {
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --conditions=pagebound-source`.trim();
+}
+
 export default defineConfig({
   test: {
     // Child processes, not threads: page modules load through tsx's loader hooks, one set per process.

@@ -1,47 +1,73 @@
 /**
- * `pagebound dev | start | build`. dev and start serve the pages folder; build checks it (routes,
- * page modules, templates) and fails on the first problem, for CI.
+ * `pagebound dev | start | build`. Options flow from one place: `pagebound.config.ts`, then the
+ * environment, then flags (cli/settings.ts lists them). dev serves the pages folder, loading
+ * TypeScript on the fly; build compiles it (cli/build-pages.ts) and checks every route, module and
+ * template; start runs that build with plain Node (or, with no build, the sources through tsx).
  */
 import path from 'node:path';
-import { createServer, parseTrustProxy } from './server.js';
-import { scanPages } from './routing/scan-pages.js';
+import { createServer } from './server.js';
 import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
 import { getClientBundle } from './render/client-bundle.js';
 import { isDefinedPage } from './page/define-page.js';
+import { scanPages } from './routing/scan-pages.js';
+import type { PageboundConfig } from './config.js';
+import { fromEnv, fromFlags } from './cli/settings.js';
+import { findConfig, loadConfig } from './cli/load-config.js';
+import { buildPages, changedSince, readManifest, DEFAULT_OUT_DIR } from './cli/build-pages.js';
 
-const USAGE = `Usage: pagebound <dev|start|build> [--pages DIR] [--public DIR] [--trust-proxy [VALUE]]
-  dev     serve with reload on change and detailed error pages (PORT, HOST)
-  start   serve for production (NODE_ENV=production)
-  build   check routes, page modules and templates; bundle the client
-  --trust-proxy [VALUE]  believe X-Forwarded-* from the proxy in front: true (the default VALUE), a hop
-                         count, or proxy addresses/CIDRs (also PAGEBOUND_TRUST_PROXY)`;
+const USAGE = `Usage: pagebound <dev|start|build> [options]
+  dev     serve pages/ with reload on change and detailed error pages
+  build   compile pages/ (and pagebound.config.ts) to ${DEFAULT_OUT_DIR}/ and check every route,
+          module and template
+  start   serve the build with plain Node, for production (NODE_ENV=production)
 
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+Options (also in pagebound.config.ts, or the environment; flags win over both):
+  --port N        PORT                    port to listen on (3000)
+  --host H        HOST                    interface (dev 127.0.0.1, start 0.0.0.0)
+  --pages DIR     PAGEBOUND_PAGES_DIR     pages folder (pages)
+  --public DIR    PAGEBOUND_PUBLIC_DIR    static files (public), or false
+  --trust-proxy   PAGEBOUND_TRUST_PROXY   trust X-Forwarded-* from a proxy in front
+  --metrics PATH  PAGEBOUND_METRICS       Prometheus metrics (true: /_pagebound/metrics)
+                  PAGEBOUND_SECRET        session cookie secret (16+ characters)
+  --config FILE   the config file (pagebound.config.ts in this folder)
+  --out DIR       the build folder (${DEFAULT_OUT_DIR})
+Every option in the README's table has a variable PAGEBOUND_<NAME> (PAGEBOUND_RETAIN_MS=60000).`;
 
-/** `--trust-proxy` alone means true; followed by a value, that value (see parseTrustProxy). */
-function trustProxyFlag(args: string[]) {
-  const i = args.indexOf('--trust-proxy');
-  if (i < 0) return undefined;
-  const next = args[i + 1];
-  return parseTrustProxy(next === undefined || next.startsWith('--') ? 'true' : next);
+interface Resolved { config: PageboundConfig; pagesDir: string; compiled: boolean }
+
+/** The options for `command`, from the config file, the environment and the flags, in that order. */
+async function resolve(command: string, args: string[]): Promise<Resolved & { outDir: string; configFile?: string }> {
+  const flags = fromFlags(args);
+  const env = fromEnv(process.env);
+  const outDir = path.resolve(flags.command['--out'] ?? DEFAULT_OUT_DIR);
+  const manifest = command === 'start' ? await readManifest(outDir) : undefined;
+  const explicit = flags.command['--config'] && path.resolve(flags.command['--config']);
+  // A build carries its own compiled config, so start loads no TypeScript for it.
+  const configFile = explicit || (manifest ? (manifest.config ? path.join(outDir, manifest.config) : undefined) : findConfig(process.cwd()));
+  const file = configFile ? await loadConfig(configFile) : {};
+  const config: PageboundConfig = { ...file, ...env, ...flags.options };
+  const source = path.resolve(config.pagesDir ?? 'pages');
+  if (manifest && manifest.source === source) {
+    return { config, pagesDir: path.join(outDir, manifest.pages), compiled: true, outDir, configFile: configFile || undefined };
+  }
+  return { config, pagesDir: source, compiled: false, outDir, configFile: configFile || undefined };
 }
 
 async function serve(dev: boolean, args: string[]): Promise<void> {
   if (!dev) process.env.NODE_ENV ??= 'production';
-  const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST ?? (dev ? '127.0.0.1' : '0.0.0.0');
-  const app = await createServer({
-    dev,
-    pagesDir: argValue(args, '--pages') ?? 'pages',
-    publicDir: argValue(args, '--public') ?? 'public',
-    trustProxy: trustProxyFlag(args),
-  });
+  const { config, pagesDir, compiled } = await resolve(dev ? 'dev' : 'start', args);
+  const { port = 3000, host = dev ? '127.0.0.1' : '0.0.0.0', ...options } = config;
+  const app = await createServer({ ...options, dev, pagesDir });
+  if (!dev && !compiled) app.log.warn('no build for these pages: loading TypeScript on the fly; run `pagebound build` first');
+  if (compiled) {
+    const manifest = (await readManifest(path.dirname(pagesDir)))!;
+    const stale = await changedSince(manifest);
+    if (stale.length > 0) app.log.warn({ files: stale.slice(0, 5) }, 'pages changed since `pagebound build`: this runs the old build');
+  }
   const address = await app.listen({ port, host });
-  const rows = app.pagebound.router.routes.map((r) => `  ${r.kind === 'page' ? 'page  ' : 'socket'} ${r.url.padEnd(24)} pages/${r.file}`);
+  const shown = path.relative(process.cwd(), pagesDir) || '.';
+  const rows = app.pagebound.router.routes.map((r) => `  ${r.kind === 'page' ? 'page  ' : 'socket'} ${r.url.padEnd(24)} ${shown}/${r.file}`);
   console.log(`\npagebound ${dev ? 'dev' : 'start'}: ${address.replace('127.0.0.1', 'localhost')}\n\nRoutes:\n${rows.join('\n')}\n`);
   app.pagebound.dev?.onRouteChanges((lines) => console.log(`\nRoutes changed:\n${lines.join('\n')}\n`));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -51,12 +77,14 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   }
 }
 
-async function check(args: string[]): Promise<void> {
-  const pagesDir = path.resolve(argValue(args, '--pages') ?? 'pages');
-  const routes = await scanPages(pagesDir);
-  const loader = new ModuleLoader(pagesDir);
-  const templates = new Templates(pagesDir, false);
-  for (const route of routes) {
+async function build(args: string[]): Promise<void> {
+  const { pagesDir, outDir, configFile } = await resolve('build', args);
+  await buildPages({ pagesDir, outDir, configFile });
+  const compiledPages = path.join(outDir, 'pages');
+  // Loading the output with plain Node proves it runs as `start` will, `import 'pagebound'` included.
+  const loader = new ModuleLoader(compiledPages, { native: true });
+  const templates = new Templates(compiledPages, false);
+  for (const route of await scanPages(compiledPages)) {
     const def = await loader.load(route.file);
     if (isDefinedPage(def)) {
       // Compiling catches template syntax errors, named by file:line:column, without needing data.
@@ -66,16 +94,17 @@ async function check(args: string[]): Promise<void> {
   }
   const bundle = await getClientBundle();
   console.log(`client ${bundle.url} ${bundle.code.length} bytes`);
+  console.log(`built ${path.relative(process.cwd(), pagesDir) || '.'} to ${path.relative(process.cwd(), outDir)}: run \`pagebound start\``);
 }
 
 const [command, ...args] = process.argv.slice(2);
 try {
   if (command === 'dev') await serve(true, args);
   else if (command === 'start') await serve(false, args);
-  else if (command === 'build') await check(args);
+  else if (command === 'build') await build(args);
   else {
     console.error(USAGE);
-    process.exitCode = command ? 1 : 0;
+    process.exitCode = command && command !== '--help' ? 1 : 0;
   }
 } catch (err) {
   const e = err as { code?: string; message?: string };

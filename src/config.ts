@@ -1,9 +1,12 @@
 /**
- * pagebound's options, their defaults and their validation. One line per field with its default.
+ * pagebound's options: their types, defaults and validation, in one table. The plugin validates its
+ * options here, and the CLI parses environment variables and flags with the same kinds, so an option
+ * is added in one place (a field below, a line in KINDS, a line in cli/settings.ts).
  */
 import path from 'node:path';
 import { Defaults } from './protocol/constants.js';
 import { PB_ERR_CONFIG } from './errors.js';
+import type { ServerOptions } from './server.js';
 
 export interface PageboundOptions {
   /** Folder holding `**\/*.page.ts`, `*.socket.ts`, templates and layouts. Default `./pages`. */
@@ -14,12 +17,16 @@ export interface PageboundOptions {
   dev?: boolean;
   /** Secret signing the session cookie. Default: `PAGEBOUND_SECRET`, else random per process. */
   secret?: string;
-  /** Origins besides the page's own that may open live connections. Default `[]`. */
+  /** Origins besides the page's own that may open live connections and post to pages. Default `[]`. */
   allowedOrigins?: string[];
   /** Transport the browser uses: WebSocket with HTTP fallback, or one of them only. Default 'auto'. */
   transport?: 'auto' | 'ws' | 'http';
   /** Send a Content-Security-Policy with a per-response script nonce. Default true. */
   csp?: boolean;
+  /** Refuse cross-site POST/PUT/PATCH/DELETE to pages (Origin and Sec-Fetch-Site). Default true. */
+  csrf?: boolean;
+  /** Serve Prometheus metrics: `true` at `/_pagebound/metrics`, or at the path given. Default false. */
+  metrics?: boolean | string;
   /** How long a dropped page instance waits for its client to come back, ms. Default 120000. */
   retainMs?: number;
   /** How long a rendered page waits for its client's first connection, ms. Default 10000. */
@@ -67,22 +74,156 @@ export interface PageboundOptions {
   allowedHosts?: string[] | false;
   /** Event-loop delay that gets a warning in the log (at most one per 10 s), ms; `false` for none. Default 500. */
   eventLoopWarnMs?: number | false;
+  /** Largest uploaded file in a multipart form, bytes. Default 10485760 (10 MiB). */
+  maxUploadBytes?: number;
+  /** Most files in one multipart form. Default 5 (with maxUploadBytes, at most 50 MiB held per request). */
+  maxUploadFiles?: number;
+  /** Most non-file fields in one multipart form. Default 100. */
+  maxFormFields?: number;
 }
 
 /** Host names the dev server answers when `allowedHosts` is not set: loopback only (DNS rebinding). */
 export const DEV_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
-export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret'>> & {
+export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret' | 'metrics'>> & {
   publicDir: string | false;
   secret: string | undefined;
+  /** The metrics path, or false. */
+  metrics: string | false;
 };
 
-const positive = [
-  'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes',
-  'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs', 'pollMaxBytes',
-  'maxBufferedBytes', 'maxStreamBytes', 'maxMailboxBytes', 'eventTimeoutMs',
-  'maxIdlePagesPerAddress', 'renderTimeoutMs',
-] as const;
+/** What `pagebound.config.ts` holds: the plugin's options, the server's, and where to listen. */
+export interface PageboundConfig extends ServerOptions {
+  /** Port to listen on. Default 3000 (`PORT`, `--port`). */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1 in dev, 0.0.0.0 in start (`HOST`, `--host`). */
+  host?: string;
+}
+
+/**
+ * Types `pagebound.config.ts`.
+ * @example
+ * import { defineConfig } from 'pagebound';
+ * export default defineConfig({ port: 8080, retainMs: 60_000 });
+ */
+export function defineConfig(config: PageboundConfig): PageboundConfig {
+  return config;
+}
+
+/** Which proxies in front are believed about `X-Forwarded-*`: all (`true`), the n nearest hops, or addresses/CIDRs. */
+export type TrustProxy = boolean | number | string | string[];
+
+/**
+ * `PAGEBOUND_TRUST_PROXY` / `--trust-proxy`: `true`/`false`, a hop count, or a comma-separated list
+ * of proxy addresses and CIDRs (`127.0.0.1,10.0.0.0/8`). Empty means not set.
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy | undefined {
+  const v = raw?.trim();
+  if (!v) return undefined;
+  if (/^(true|yes|1)$/i.test(v)) return true;
+  if (/^(false|no|0)$/i.test(v)) return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (list.some((s) => !/^[0-9A-Fa-f.:/]+$/.test(s) && !/^(loopback|linklocal|uniquelocal)$/.test(s))) {
+    throw new PB_ERR_CONFIG('trustProxy must be true, false, a hop count, or proxy addresses/CIDRs separated by commas');
+  }
+  return list.length === 1 ? list[0]! : list;
+}
+
+/** How each option's value is checked, and parsed from a string (an environment variable or a flag). */
+export type Kind =
+  | 'string' | 'boolean' | 'positive' | 'port' | 'list' | 'folder' | 'path-or-boolean' | readonly string[] | 'object'
+  | 'list-or-false' | 'positive-or-false' | 'trust-proxy';
+
+export const KINDS: Record<keyof PageboundConfig, Kind> = {
+  pagesDir: 'string', publicDir: 'folder', dev: 'boolean', secret: 'string', allowedOrigins: 'list',
+  transport: ['auto', 'ws', 'http'], csp: 'boolean', csrf: 'boolean', metrics: 'path-or-boolean',
+  retainMs: 'positive', connectTimeoutMs: 'positive', heartbeatMs: 'positive', heartbeatTimeoutMs: 'positive',
+  maxFrameBytes: 'positive', replayMaxFrames: 'positive', replayMaxBytes: 'positive', maxMailbox: 'positive',
+  maxInstances: 'positive', maxInstancesPerSession: 'positive', pollMs: 'positive', pollMaxBytes: 'positive',
+  maxUploadBytes: 'positive', maxUploadFiles: 'positive', maxFormFields: 'positive',
+  maxBufferedBytes: 'positive', maxStreamBytes: 'positive', maxMailboxBytes: 'positive', eventTimeoutMs: 'positive',
+  maxIdlePagesPerAddress: 'positive', renderTimeoutMs: 'positive', allowedHosts: 'list-or-false', eventLoopWarnMs: 'positive-or-false',
+  // Server and CLI.
+  port: 'port', host: 'string', trustProxy: 'trust-proxy', prettyLogs: 'boolean', logger: 'object',
+  requestTimeoutMs: 'positive', connectionTimeoutMs: 'positive',
+};
+
+const describe = (kind: Kind): string =>
+  Array.isArray(kind) ? `one of ${kind.map((k) => `'${k}'`).join(', ')}`
+    : ({
+      string: 'a non-empty string', boolean: 'true or false', positive: 'a positive number',
+      port: 'an integer from 0 to 65535', list: 'a list of strings', folder: 'a folder path or false',
+      'path-or-boolean': "true, false or a path starting with '/'", object: 'an object',
+      'list-or-false': 'a list of host names or false', 'positive-or-false': 'a positive number or false',
+      'trust-proxy': 'true, false, a hop count, or proxy addresses/CIDRs',
+    } as Record<string, string>)[kind as string]!;
+
+function fits(kind: Kind, v: unknown): boolean {
+  if (Array.isArray(kind)) return kind.includes(v as string);
+  switch (kind) {
+    case 'string': return typeof v === 'string' && v.length > 0;
+    case 'boolean': return typeof v === 'boolean';
+    case 'positive': return typeof v === 'number' && Number.isFinite(v) && v > 0;
+    case 'port': return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+    case 'list': return Array.isArray(v) && v.every((x) => typeof x === 'string');
+    case 'folder': return v === false || (typeof v === 'string' && v.length > 0);
+    case 'path-or-boolean': return typeof v === 'boolean' || (typeof v === 'string' && v.startsWith('/'));
+    case 'list-or-false': return v === false || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    case 'positive-or-false': return v === false || (typeof v === 'number' && Number.isFinite(v) && v > 0);
+    case 'trust-proxy':
+      return typeof v === 'boolean' || (Number.isInteger(v) && (v as number) >= 0) || typeof v === 'string' ||
+        (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+    default: return typeof v === 'object' || typeof v === 'boolean';
+  }
+}
+
+/** Throws PB_ERR_CONFIG naming the option (never its value: it may be the secret). */
+export function checkOption(key: string, value: unknown): void {
+  const kind = KINDS[key as keyof PageboundConfig];
+  if (!kind) throw new PB_ERR_CONFIG(`"${key}" is not an option; see the options table in the README`);
+  if (value !== undefined && !fits(kind, value)) throw new PB_ERR_CONFIG(`${key} must be ${describe(kind)}`);
+}
+
+/**
+ * Parses an environment variable or flag for option `key`. `source` names where it came from, for
+ * the error ("PORT", "--port").
+ */
+export function parseOption(key: keyof PageboundConfig, raw: string, source: string): unknown {
+  const kind = KINDS[key];
+  const fail = () => new PB_ERR_CONFIG(`${key} (from ${source}) must be ${describe(kind)}`);
+  if (kind === 'boolean' || kind === 'folder' || kind === 'path-or-boolean') {
+    if (/^(true|1|yes|on)$/i.test(raw) && kind !== 'folder') return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    if (kind === 'boolean') throw fail();
+  }
+  if (kind === 'positive' || kind === 'port') {
+    if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw fail();
+    const n = Number(raw);
+    if (!fits(kind, n)) throw fail();
+    return n;
+  }
+  if (kind === 'positive-or-false') {
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    const n = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !fits(kind, n)) throw fail();
+    return n;
+  }
+  if (kind === 'trust-proxy') {
+    try {
+      return parseTrustProxy(raw) ?? false;
+    } catch {
+      throw fail();
+    }
+  }
+  if (kind === 'list' || kind === 'list-or-false') {
+    if (kind === 'list-or-false' && /^(false|no|off)$/i.test(raw)) return false;
+    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  if (kind === 'object') throw new PB_ERR_CONFIG(`${key} can only be set in pagebound.config.ts`);
+  if (!fits(kind, raw)) throw fail();
+  return raw;
+}
 
 function defaultAllowedHosts(dev: boolean): string[] | false {
   const env = process.env.PAGEBOUND_ALLOWED_HOSTS?.trim();
@@ -92,6 +233,8 @@ function defaultAllowedHosts(dev: boolean): string[] | false {
 
 export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
   const dev = opts.dev ?? process.env.NODE_ENV !== 'production';
+  // Fastify passes its own register options (prefix, logLevel…) along with ours.
+  for (const [key, value] of Object.entries(opts)) if (key in KINDS) checkOption(key, value);
   const resolved: ResolvedOptions = {
     pagesDir: path.resolve(opts.pagesDir ?? 'pages'),
     publicDir: opts.publicDir === false ? false : path.resolve(opts.publicDir ?? 'public'),
@@ -99,6 +242,8 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     secret: opts.secret ?? process.env.PAGEBOUND_SECRET,
     allowedOrigins: opts.allowedOrigins ?? [],
     csp: opts.csp ?? true,
+    csrf: opts.csrf ?? true,
+    metrics: opts.metrics === true ? '/_pagebound/metrics' : (opts.metrics || false),
     transport: opts.transport ?? 'auto',
     retainMs: opts.retainMs ?? Defaults.retainMs,
     connectTimeoutMs: opts.connectTimeoutMs ?? Defaults.connectTimeoutMs,
@@ -120,12 +265,10 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     renderTimeoutMs: opts.renderTimeoutMs ?? 10_000,
     allowedHosts: opts.allowedHosts ?? defaultAllowedHosts(dev),
     eventLoopWarnMs: opts.eventLoopWarnMs ?? 500,
+    maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
+    maxUploadFiles: opts.maxUploadFiles ?? 5,
+    maxFormFields: opts.maxFormFields ?? 100,
   };
-  for (const key of positive) {
-    const v = resolved[key];
-    if (!Number.isFinite(v) || v <= 0) throw new PB_ERR_CONFIG(`${key} must be a positive number`);
-  }
-  if (!['auto', 'ws', 'http'].includes(resolved.transport)) throw new PB_ERR_CONFIG("transport must be 'auto', 'ws' or 'http'");
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
     throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');
   }

@@ -45,6 +45,12 @@ export const PB_ERR_CONFIG = createError<'PB_ERR_CONFIG', 500, [string]>(
   500,
 );
 
+export const PB_ERR_COOKIE_SECRET = createError(
+  'PB_ERR_COOKIE_SECRET',
+  'The app registered @fastify/cookie without a secret, and pagebound signs its session cookie. Register @fastify/cookie with { secret } (16+ characters), or let pagebound register it.',
+  500,
+);
+
 // Requests.
 export const PB_ERR_NOT_FOUND = createError('PB_ERR_NOT_FOUND', 'No page matches this URL.', 404);
 export const PB_ERR_METHOD_NOT_ALLOWED = createError(
@@ -58,6 +64,30 @@ export const PB_ERR_BAD_URL = createError(
   'The URL is not valid (a broken percent-encoding or a character not allowed). Check the link.',
   400,
 );
+
+// Forms posted to pages.
+export const PB_ERR_FORM_TOO_LARGE = createError(
+  'PB_ERR_FORM_TOO_LARGE',
+  'The form is too large: a file over `maxUploadBytes`, more than `maxUploadFiles` files or `maxFormFields` fields, or a body over the size limit.',
+  413,
+);
+export const PB_ERR_FORM_INVALID = createError(
+  'PB_ERR_FORM_INVALID',
+  'The form body could not be read: it is malformed, cut short, or of a type pages do not accept (urlencoded, multipart or JSON).',
+  400,
+);
+export const PB_ERR_CSRF = createError(
+  'PB_ERR_CSRF',
+  'This form was posted from another site. Post it from a page of this site, or add the origin to `allowedOrigins`.',
+  403,
+);
+export const PB_ERR_FLASH_TOO_LARGE = createError(
+  'PB_ERR_FLASH_TOO_LARGE',
+  'A flash message is limited to 1024 characters; keep it short and put details on the page.',
+  500,
+);
+
+// Responses and what pages put in them.
 export const PB_ERR_HOST = createError(
   'PB_ERR_HOST',
   'This server does not answer for that Host. Add the host name to `allowedHosts` if it is yours.',

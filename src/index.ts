@@ -4,10 +4,10 @@
 export { definePage, defineSocket } from './page/define-page.js';
 export type {
   Page, PageDefinition, SocketDefinition, RequestContext, Redirect, RedirectOptions, EventHandler, EventContext, Cleanup,
-  DefinedPage, DefinedSocket,
+  DefinedPage, DefinedSocket, UploadedFile,
 } from './page/define-page.js';
 export { pagebound } from './app.js';
-export type { PageboundOptions } from './config.js';
+export { defineConfig, type PageboundOptions, type PageboundConfig } from './config.js';
 export { createServer, type ServerOptions } from './server.js';
 export type { PubSub } from './pubsub/pubsub.js';
 export * as errors from './errors.js';

@@ -12,6 +12,7 @@ import type { PubSub } from './pubsub/pubsub.js';
 import type { ClientBundle } from './render/client-bundle.js';
 import type { PageRouter } from './routing/page-router.js';
 import type { DevLoop } from './dev/dev-loop.js';
+import type { Metrics } from './metrics/metrics.js';
 
 export interface Runtime {
   options: ResolvedOptions;
@@ -25,4 +26,7 @@ export interface Runtime {
   log: FastifyBaseLogger;
   /** `pagebound dev` only: the loop that updates open pages when files change. */
   dev?: DevLoop;
+  metrics: Metrics;
+  /** The prefix pagebound is registered under (`''` at the root): pages, client and live endpoints sit below it. */
+  prefix: string;
 }

@@ -2,21 +2,22 @@
  * A ready-made Fastify server with pagebound registered: what the CLI runs and what tests start.
  * The HTTP server's own limits live here, because only the code that creates the server can set
  * them: how long a request may take to arrive, how long a socket may sit silent, what a broken URL gets.
+ * It owns the log format too: pretty in dev on a terminal, JSON lines otherwise, and one line per
+ * request naming its route (the page's pattern, `/users/:id`, not the URL) instead of Fastify's two.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { pagebound } from './app.js';
-import type { PageboundOptions } from './config.js';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { pagebound, pageRouteOf } from './app.js';
+import { parseTrustProxy, type PageboundOptions, type TrustProxy } from './config.js';
+export { parseTrustProxy, type TrustProxy } from './config.js';
 import { PB_ERR_BAD_URL, PB_ERR_CONFIG, PB_ERR_INTERNAL, errorBody } from './errors.js';
 import { Defaults } from './protocol/constants.js';
 import { renderError } from './render/render-page.js';
 import { plainErrorHtml } from './render/error-page.js';
 import { setSecurityHeaders } from './render/security-headers.js';
 
-/** Which proxies in front are believed about `X-Forwarded-*`: all (`true`), the n nearest hops, or addresses/CIDRs. */
-export type TrustProxy = boolean | number | string | string[];
 
 export interface ServerOptions extends PageboundOptions {
-  /** Fastify's logger option. Default: info level in dev, warn in production. */
+  /** Fastify's logger option. Default: info level; pretty (pino-pretty) when `prettyLogs`, else JSON lines. */
   logger?: FastifyServerOptions['logger'];
   /**
    * Trust `X-Forwarded-For/-Proto/-Host` from a proxy in front: then the forwarded proto decides the
@@ -28,27 +29,12 @@ export interface ServerOptions extends PageboundOptions {
   requestTimeoutMs?: number;
   /** A socket silent this long is closed, ms. Longer than a long-poll (`pollMs`) and the keep-alive. Default 90000. */
   connectionTimeoutMs?: number;
+  /** Human-readable logs. Default: in dev when stdout is a terminal. */
+  prettyLogs?: boolean;
 }
 
 /** Idle keep-alive sockets outlive the 60 s idle timeout of common load balancers, so they close first. */
 const KEEP_ALIVE_MS = 72_000;
-
-/**
- * `PAGEBOUND_TRUST_PROXY` / `--trust-proxy`: `true`/`false`, a hop count, or a comma-separated list
- * of proxy addresses and CIDRs (`127.0.0.1,10.0.0.0/8`). Empty means not set.
- */
-export function parseTrustProxy(raw: string | undefined): TrustProxy | undefined {
-  const v = raw?.trim();
-  if (!v) return undefined;
-  if (/^(true|yes|1)$/i.test(v)) return true;
-  if (/^(false|no|0)$/i.test(v)) return false;
-  if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (list.some((s) => !/^[0-9A-Fa-f.:/]+$/.test(s) && !/^(loopback|linklocal|uniquelocal)$/.test(s))) {
-    throw new PB_ERR_CONFIG('trustProxy must be true, false, a hop count, or proxy addresses/CIDRs separated by commas');
-  }
-  return list.length === 1 ? list[0]! : list;
-}
 
 function positiveMs(name: string, v: number | undefined, fallback: number): number {
   const ms = v ?? fallback;
@@ -70,8 +56,9 @@ function frameworkError(error: FastifyError, request: FastifyRequest, reply: Fas
 }
 
 export async function createServer(opts: ServerOptions = {}): Promise<FastifyInstance> {
-  const { logger, trustProxy, requestTimeoutMs, connectionTimeoutMs, ...pageOptions } = opts;
+  const { logger, trustProxy, prettyLogs, requestTimeoutMs, connectionTimeoutMs, ...pageOptions } = opts;
   const dev = pageOptions.dev ?? process.env.NODE_ENV !== 'production';
+  const pretty = prettyLogs ?? (dev && process.stdout.isTTY === true);
   const requestTimeout = positiveMs('requestTimeoutMs', requestTimeoutMs, 30_000);
   const connectionTimeout = positiveMs('connectionTimeoutMs', connectionTimeoutMs, 90_000);
   if (connectionTimeout <= (pageOptions.pollMs ?? Defaults.pollMs)) {
@@ -79,7 +66,12 @@ export async function createServer(opts: ServerOptions = {}): Promise<FastifyIns
     throw new PB_ERR_CONFIG('connectionTimeoutMs must be larger than pollMs');
   }
   const app = Fastify({
-    logger: logger ?? { level: dev ? 'info' : 'warn' },
+    logger: logger ?? {
+      level: 'info',
+      // A stream in this thread rather than a pino transport: nothing to resolve from the app's folder.
+      ...(pretty ? { stream: (await import('pino-pretty')).default({ translateTime: 'HH:MM:ss', ignore: 'pid,hostname', destination: process.stdout }) } : {}),
+    },
+    logController: new LogController({ disableRequestLogging: true }),
     // Fastify types leave out the hop count that it (proxy-addr) accepts.
     trustProxy: (trustProxy ?? parseTrustProxy(process.env.PAGEBOUND_TRUST_PROXY) ?? false) as boolean,
     routerOptions: { ignoreTrailingSlash: true },
@@ -97,6 +89,12 @@ export async function createServer(opts: ServerOptions = {}): Promise<FastifyIns
     frameworkErrors: frameworkError,
   });
   if (!dev) app.setErrorHandler(withoutInternals);
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({
+      method: request.method, url: request.url, route: pageRouteOf(request) ?? request.routeOptions.url,
+      status: reply.statusCode, ms: Math.round(reply.elapsedTime),
+    }, 'request');
+  });
   await app.register(pagebound, pageOptions);
   return app;
 }

@@ -124,7 +124,7 @@ export class DevLoop {
     instance.onClose(() => this.#errorPages.delete(instance));
     reply.header('cache-control', 'no-store');
     // The error page's own CSP nonce, so its scripts run under the same policy as a page's.
-    return injectClient(html, instance.id, nonce, this.#rt.bundle, this.#rt.options.transport, { bundle: this.bundle, watchOnly: true });
+    return injectClient(html, instance.id, nonce, this.#rt.bundle, this.#rt.options.transport, { bundle: this.bundle, watchOnly: true }, this.#rt.prefix);
   }
 
   /** Applies a batch of file changes; batches run one after another. */
@@ -286,6 +286,10 @@ export class DevLoop {
       nonce: data.nonce ?? '',
       status: () => {},
       header: () => {},
+      files: [],
+      flashed: undefined,
+      base: this.#rt.prefix,
+      flash: () => {},
       redirect: (url) => ({ redirect: url, code: 303 }),
       request: undefined as never,
       reply: undefined as never,

@@ -12,6 +12,7 @@ import type { RefusalCode } from '../protocol/refusals.js';
 import type { OutletFactory, PageActor } from '../page/outlet.js';
 import { logIdOf } from '../page/page-instance.js';
 import { PageEndpoint, type EndpointLimits } from './page-endpoint.js';
+import { noMetrics, type Metrics } from '../metrics/metrics.js';
 
 export interface LivenessLimits {
   heartbeatMs: number;
@@ -27,16 +28,23 @@ export class Endpoints {
   readonly #live = new Set<PageEndpoint>();
   readonly #limits: EndpointLimits & LivenessLimits;
   readonly #log: FastifyBaseLogger;
+  readonly #metrics: () => Metrics;
   #sweep: ReturnType<typeof setInterval> | undefined;
 
-  constructor(limits: EndpointLimits & LivenessLimits, log: FastifyBaseLogger) {
+  /** `metrics` is read on each count, so metrics turned on after start-up are counted too. */
+  constructor(limits: EndpointLimits & LivenessLimits, log: FastifyBaseLogger, metrics: () => Metrics = () => noMetrics) {
     this.#limits = limits;
     this.#log = log;
+    this.#metrics = metrics;
+  }
+
+  get metrics(): Metrics {
+    return this.#metrics();
   }
 
   /** The OutletFactory pages are made with. */
   readonly open: OutletFactory = (page) => {
-    const endpoint = new PageEndpoint(page, this.#limits, (e, live) => {
+    const endpoint = new PageEndpoint(page, this.#limits, this.#metrics, (e, live) => {
       if (live) this.#live.add(e);
       else this.#live.delete(e);
       this.#arm();
@@ -65,10 +73,14 @@ export class Endpoints {
     if (!endpoint || !sessionId || endpoint.page.sessionId !== sessionId) {
       // Logged as what it is; answered as an unknown page.
       if (endpoint) this.#log.info({ page: logIdOf(endpoint.page.id), code: 'PB_ERR_SESSION_MISMATCH' }, 'hello refused: another session');
+      this.#metrics().expired();
       return refusal('PB_ERR_PAGE_EXPIRED', { t: 'expired', reason: 'unknown' });
     }
     const problem = endpoint.resumeProblem(ack);
-    if (problem) return refusal('PB_ERR_PAGE_EXPIRED', { t: 'expired', reason: problem });
+    if (problem) {
+      this.#metrics().expired();
+      return refusal('PB_ERR_PAGE_EXPIRED', { t: 'expired', reason: problem });
+    }
     return { ok: true, endpoint };
   }
 

@@ -11,6 +11,7 @@ import { Refusals, type RefusalCode } from '../protocol/refusals.js';
 import { Inbox, Outbox } from '../protocol/sequence.js';
 import type { OutgoingFrame, PageActor, PageOutlet } from '../page/outlet.js';
 import type { Connection } from './connection.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 export interface EndpointLimits {
   replayMaxFrames: number;
@@ -40,6 +41,7 @@ export class PageEndpoint implements PageOutlet {
   readonly #in = new Inbox();
   readonly #limits: EndpointLimits;
   readonly #onLive: (endpoint: PageEndpoint, live: boolean) => void;
+  readonly #metrics: () => Metrics;
   #conn: Connection | null = null;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #ackListeners: Array<(a: number) => void> = [];
@@ -48,9 +50,12 @@ export class PageEndpoint implements PageOutlet {
   lastHeardAt = 0;
   lastSentAt = 0;
 
-  constructor(page: PageActor, limits: EndpointLimits, onLive: (endpoint: PageEndpoint, live: boolean) => void) {
+  constructor(
+    page: PageActor, limits: EndpointLimits, metrics: () => Metrics, onLive: (endpoint: PageEndpoint, live: boolean) => void,
+  ) {
     this.page = page;
     this.#limits = limits;
+    this.#metrics = metrics;
     this.#onLive = onLive;
   }
 
@@ -121,6 +126,8 @@ export class PageEndpoint implements PageOutlet {
     this.#setConn(conn);
     if (previous && previous !== conn) previous.close(Refusals.PB_ERR_CONN_REPLACED.close, 'PB_ERR_CONN_REPLACED');
     this.#acked(helloAck);
+    // A page that had a connection before is being resumed (a first hello comes from `rendered`).
+    if (this.page.lifecycle !== 'rendered') this.#metrics().resumed();
     this.page.connected();
     this.lastHeardAt = this.lastSentAt = Date.now();
     conn.control(encode({ t: 'welcome', v: PROTOCOL_VERSION, ack: this.#in.last, hb: this.#limits.heartbeatMs, ...extra }));
@@ -160,7 +167,10 @@ export class PageEndpoint implements PageOutlet {
         if (verdict === 'gap') return { ok: false, code: 'PB_ERR_PROTOCOL' };
         this.#scheduleAck();
         if (verdict === 'new') {
-          if (frame.t === 'ev') this.page.takeEvent(frame.s, frame.n, frame.d, bytes);
+          if (frame.t === 'ev') {
+            this.page.takeEvent(frame.s, frame.n, frame.d, bytes);
+            this.#metrics().eventHandled();
+          }
           else this.page.takeStream(Buffer.from(frame.b, 'base64'));
         }
         return OK;

@@ -19,8 +19,14 @@ export interface RequestContext<P extends Record<string, string> = Record<string
   readonly query: Record<string, string | string[]>;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly cookies: Record<string, string | undefined>;
-  /** The parsed body on POST/PUT/PATCH: form fields (urlencoded) or JSON. */
+  /** The parsed body on POST/PUT/PATCH: form fields (urlencoded or multipart) or JSON. */
   readonly body: Record<string, unknown> | undefined;
+  /** Files of a multipart form (`enctype="multipart/form-data"`), read within `maxUploadBytes` each. */
+  readonly files: readonly UploadedFile[];
+  /** The message `flash()`ed by the previous request (shown once), also in the template as `it.flash`. */
+  readonly flashed: string | undefined;
+  /** The path pagebound is mounted under (`''` at the root; `'/app'` with `prefix: '/app'`), also `it.base`. */
+  readonly base: string;
   readonly method: string;
   /** Path and query of the request. */
   readonly url: string;
@@ -37,6 +43,11 @@ export interface RequestContext<P extends Record<string, string> = Record<string
    * @example ctx.redirect('/thanks'); ctx.redirect('https://pay.example/', { allowOtherHost: true, code: 302 })
    */
   redirect(url: string, codeOrOptions?: number | RedirectOptions): Redirect;
+  /**
+   * Leaves a one-shot message for the next page this browser renders (after a redirect, typically):
+   * it appears there as `it.flash` once. Up to 1024 characters.
+   */
+  flash(message: string): void;
   /** Escape hatches to Fastify. */
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
@@ -48,6 +59,17 @@ export interface RedirectOptions {
   code?: number;
   /** Allow a target on another host (as Rails' `allow_other_host`). Default false. */
   allowOtherHost?: boolean;
+}
+
+/** A file posted in a multipart form. */
+export interface UploadedFile {
+  /** The form field it was posted under. */
+  readonly field: string;
+  /** The name the browser gave: untrusted, never use it as a path. */
+  readonly filename: string;
+  /** The type the browser claimed: untrusted. */
+  readonly mimetype: string;
+  readonly data: Buffer;
 }
 
 /** Returned by `ctx.redirect()`. */

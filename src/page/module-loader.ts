@@ -3,9 +3,11 @@
  * hooks (module-hooks.mjs) version each file of the pages folder in its URL: `invalidate()` bumps
  * the edited files and everything that imports them, so the next import runs the edit while every
  * other module — a store in `pages/_lib/`, say — keeps its one instance. Live instances keep the
- * definition they have until the dev loop swaps their handlers (src/dev/).
+ * definition they have until the dev loop swaps their handlers (src/dev/). Compiled pages
+ * (`pagebound build` output, `.mjs`) load with Node's own `import()` outside dev, so a production
+ * start loads no TypeScript tooling at all: tsx is imported only when a `.ts` page is loaded.
  */
-import { register, type NamespacedUnregister } from 'tsx/esm/api';
+import type { NamespacedUnregister } from 'tsx/esm/api';
 import { register as registerHooks } from 'node:module';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
@@ -62,7 +64,8 @@ export class ModuleLoader {
   readonly #root: string;
   readonly #hot: Hooks | undefined;
   readonly #graph = new ModuleGraph();
-  readonly #namespace: NamespacedUnregister;
+  #namespace: Promise<NamespacedUnregister> | undefined;
+  readonly #native: boolean;
   readonly #cache = new Map<string, Promise<DefinedPage | DefinedSocket>>();
   /** The hooks thread has every version bump sent so far once this settles. */
   #synced: Promise<void> = Promise.resolve();
@@ -72,10 +75,13 @@ export class ModuleLoader {
     if (parent.startsWith(this.#root + path.sep)) this.#graph.addEdge(parent, child);
   };
 
-  /** `hot`: track the module graph so edits can be reloaded (dev). */
-  constructor(root: string, options: { hot?: boolean } = {}) {
+  /**
+   * `hot`: track the module graph so edits can be reloaded (dev). `native`: import `.js`/`.mjs`
+   * modules with plain `import()` (production, compiled pages).
+   */
+  constructor(root: string, options: { hot?: boolean; native?: boolean } = {}) {
     this.#root = path.resolve(root);
-    this.#namespace = register({ namespace: `pagebound-${process.pid}-${++namespaces}` });
+    this.#native = options.native ?? false;
     if (options.hot) {
       this.#hot = getHooks();
       this.#hot.edgeListeners.add(this.#onEdge);
@@ -143,24 +149,30 @@ export class ModuleLoader {
   /** Stops the loader's tsx namespace; modules already loaded stay usable. */
   async close(): Promise<void> {
     this.#hot?.edgeListeners.delete(this.#onEdge);
-    await this.#namespace.unregister();
+    if (this.#namespace) await (await this.#namespace).unregister();
   }
 
   async #import(file: string): Promise<DefinedPage | DefinedSocket> {
     await this.#synced;
     const abs = path.join(this.#root, file);
+    if (this.#native && /\.m?js$/.test(file)) return checkExport(file, await import(pathToFileURL(abs).href));
     if (this.#hot && !this.#stamps.has(abs)) this.#stamps.set(abs, mtimeOf(abs));
     const url = new URL(pathToFileURL(abs).href);
     const v = this.#hot?.versions.get(abs) ?? 0;
     if (v > 0) url.searchParams.set('pbv', String(v));
-    const mod = await this.#namespace.import(url.href, import.meta.url);
+    this.#namespace ??= import('tsx/esm/api').then(({ register }) => register({ namespace: `pagebound-${process.pid}-${++namespaces}` }));
+    const mod = await (await this.#namespace).import(url.href, import.meta.url);
     // The hooks posted this import's edges before they answer this, on the same port: once it is
     // answered the graph knows them, so an edit right after this load finds every importer.
     if (this.#hot) await tellHooks(this.#hot, {});
-    const def = mod?.default;
-    if (!isDefinedPage(def) && !isDefinedSocket(def)) throw new PB_ERR_PAGE_EXPORT(file);
-    return def;
+    return checkExport(file, mod);
   }
+}
+
+function checkExport(file: string, mod: { default?: unknown } | undefined): DefinedPage | DefinedSocket {
+  const def = mod?.default;
+  if (!isDefinedPage(def) && !isDefinedSocket(def)) throw new PB_ERR_PAGE_EXPORT(file);
+  return def;
 }
 
 function mtimeOf(file: string): number {

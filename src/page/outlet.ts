@@ -25,6 +25,7 @@ export interface PageActor {
   readonly sessionId: string;
   readonly route: string;
   readonly closed: boolean;
+  readonly lifecycle: 'rendering' | 'rendered' | 'connected' | 'disconnected' | 'closed';
   /** Events waiting in the mailbox. */
   readonly mailboxSize: number;
   /** Bytes of the client events waiting in the mailbox. */

@@ -56,6 +56,11 @@ export class Registry {
     return this.#pages.size;
   }
 
+  /** Every live instance (for metrics). */
+  values(): IterableIterator<PageInstance<any>> {
+    return this.#pages.values();
+  }
+
   get(id: string): PageInstance<any> | undefined {
     return this.#pages.get(id);
   }

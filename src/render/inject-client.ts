@@ -23,14 +23,16 @@ export interface DevInjection {
 export function injectClient(
   html: string, pageId: string | undefined, nonce: string, bundle: ClientBundle, transport: 'auto' | 'ws' | 'http' = 'auto',
   dev?: DevInjection,
+  /** The plugin's prefix (`/app`): the runtime's endpoints and its script sit under it. */
+  prefix = '',
 ): string {
   const devBundle = dev?.bundle;
   // `<` is escaped so no value can close the script element early.
   const boot = JSON.stringify({
-    ...(pageId ? { id: pageId } : {}), v: PROTOCOL_VERSION, base: BASE_PATH, ...(transport !== 'auto' ? { transport } : {}),
+    ...(pageId ? { id: pageId } : {}), v: PROTOCOL_VERSION, base: prefix + BASE_PATH, ...(transport !== 'auto' ? { transport } : {}),
     ...(devBundle ? { dev: true } : {}), ...(dev?.watchOnly ? { watchOnly: true } : {}),
   }).replace(/</g, '\\u003c');
-  const script = (b: ClientBundle) => `<script nonce="${attr(nonce)}" src="${b.url}" integrity="${b.integrity}"></script>`;
+  const script = (b: ClientBundle) => `<script nonce="${attr(nonce)}" src="${prefix}${b.url}" integrity="${b.integrity}"></script>`;
   const tags =
     `<script type="application/json" id="${BOOT_ELEMENT_ID}">${boot}</script>` + (devBundle ? script(devBundle) : '') + script(bundle);
   const head = html.search(/<\/head\s*>/i);

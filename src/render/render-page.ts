@@ -14,6 +14,8 @@ import { devErrorHtml, plainErrorHtml } from './error-page.js';
 import { redirectLocation } from './redirect.js';
 import { dropInvalidHeaders, headerValid, setSecurityHeaders } from './security-headers.js';
 import { PB_ERR_HEADER_INVALID, PB_ERR_METHOD_NOT_ALLOWED, PB_ERR_NOT_FOUND, PB_ERR_RENDER_TIMEOUT } from '../errors.js';
+import { readMultipart, type MultipartForm } from '../forms/multipart.js';
+import { clearFlash, readFlash, setFlash } from '../forms/flash.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
@@ -26,15 +28,20 @@ const isRedirect = (x: unknown): x is Redirect => typeof x === 'object' && x !==
 interface Turn { over: boolean }
 
 function makeContext(
-  request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, nonce: string, turn: Turn,
+  rt: Runtime, request: FastifyRequest, reply: FastifyReply, params: Record<string, string>, nonce: string, turn: Turn,
+  form: MultipartForm | undefined,
 ): RequestContext {
-  const body = request.body;
+  const body = form?.fields ?? request.body;
+  const cookiePath = rt.prefix || '/';
   return {
     params,
     query: (request.query ?? {}) as Record<string, string | string[]>,
     headers: request.headers,
     cookies: request.cookies ?? {},
     body: typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined,
+    files: form?.files ?? [],
+    flashed: readFlash(request),
+    base: rt.prefix,
     method: request.method,
     url: request.url,
     nonce,
@@ -46,6 +53,7 @@ function makeContext(
       if (!headerValid(name, value)) throw new PB_ERR_HEADER_INVALID();
       if (!turn.over) reply.header(name, value);
     },
+    flash: (message) => setFlash(request, reply, String(message), cookiePath),
     redirect: (url, codeOrOptions?: number | RedirectOptions) => {
       const o = typeof codeOrOptions === 'number' ? { code: codeOrOptions } : codeOrOptions ?? {};
       const location = redirectLocation(url, `${request.protocol}://${request.host}`, o.allowOtherHost === true);
@@ -75,7 +83,8 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   // nanoid draws from a pooled buffer: a fresh randomBytes() per response was a measurable cost.
   const nonce = nanoid(22);
   const turn: Turn = { over: false };
-  const ctx = makeContext(request, reply, params, nonce, turn);
+  const form = request.isMultipart?.() ? await readMultipart(request, rt.options) : undefined;
+  const ctx = makeContext(rt, request, reply, params, nonce, turn, form);
   // The session is bound only once the page turns out live: a page that is not sets no cookie,
   // stays cacheable, and skips the cookie signature check.
   const instance = createInstance(rt, def, route);
@@ -94,8 +103,10 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
       return;
     }
     const choice = rt.templates.choose(route.file, def);
-    data = { params, query: ctx.query, url: request.url, ...(result ?? {}), nonce };
+    data = { params, query: ctx.query, url: request.url, base: rt.prefix, flash: ctx.flashed, ...(result ?? {}), nonce };
     html = rt.templates.render(choice, data, reads);
+    // Shown once: unless this very request left a new one, the message is gone after this render.
+    if (ctx.flashed !== undefined) clearFlash(request, reply, rt.prefix || '/');
   } catch (err) {
     await instance.close('render-failed');
     throw err;
@@ -106,13 +117,13 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   const watchOnly = rt.dev !== undefined && !instance.isLive;
   if ((instance.isLive || watchOnly) && verb !== 'head') {
     await rt.registry.admit(instance, ensureSession(request, reply), request.ip);
-    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly });
+    html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly }, rt.prefix);
     rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
   } else {
     if (instance.isLive) await instance.close('head');
-    if (def.client) html = injectClient(html, undefined, nonce, rt.bundle, rt.options.transport);
+    if (def.client) html = injectClient(html, undefined, nonce, rt.bundle, rt.options.transport, undefined, rt.prefix);
   }
   setSecurityHeaders(reply, rt.options.csp, nonce);
   reply.type('text/html; charset=utf-8').send(html);
@@ -159,7 +170,7 @@ export function renderError(rt: Runtime, request: FastifyRequest, reply: Fastify
   if (custom) {
     try {
       const layout = rt.templates.nearestLayout('.');
-      send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, nonce }));
+      send(rt.templates.render({ template: { file: custom }, layout }, { status: code, url: request.url, base: rt.prefix, nonce }));
       return;
     } catch (renderErr) {
       request.log.error({ err: renderErr }, 'error page template failed');

@@ -24,8 +24,8 @@ export interface RouteEntry {
 }
 
 const SUFFIXES: ReadonlyArray<[string, RouteKind]> = [
-  ['.page.ts', 'page'], ['.page.js', 'page'], ['.page.mts', 'page'],
-  ['.socket.ts', 'socket'], ['.socket.js', 'socket'], ['.socket.mts', 'socket'],
+  ['.page.ts', 'page'], ['.page.js', 'page'], ['.page.mts', 'page'], ['.page.mjs', 'page'],
+  ['.socket.ts', 'socket'], ['.socket.js', 'socket'], ['.socket.mts', 'socket'], ['.socket.mjs', 'socket'],
 ];
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const STATIC_SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=@-]+$/;

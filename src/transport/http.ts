@@ -185,7 +185,8 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
     const page = pageId ? rt.registry.get(pageId) : undefined;
     const outcome = rt.endpoints.hello(page, pageId, readSession(request), first.ack);
     if (!outcome.ok) return answer(reply, [outcome.frame], outcome.code);
-    const conn = new HttpConnection(outcome.endpoint, (c) => live.delete(c.cid));
+    const conn = new HttpConnection(outcome.endpoint, (c) => live.delete(c.cid) && rt.metrics.connectionClosed('http'));
+    rt.metrics.connectionOpened('http');
     live.set(conn.cid, conn);
     outcome.endpoint.attach(conn, first.ack, { cid: conn.cid });
     // Replayed frames wait in the endpoint for the first poll; the welcome answers this request.

@@ -63,6 +63,7 @@ class WsConnection implements Connection {
     this.#sessionId = sessionId;
     this.#pageId = pageId;
     this.#log = log;
+    rt.metrics.connectionOpened('ws');
     // A client that never says hello gets nothing and is dropped.
     this.#helloTimer = setTimeout(() => this.close(CloseCode.PROTOCOL, 'no hello'), rt.options.connectTimeoutMs);
     socket.on('message', (data, isBinary) => {
@@ -77,6 +78,7 @@ class WsConnection implements Connection {
       }
     });
     socket.on('close', () => {
+      rt.metrics.connectionClosed('ws');
       this.#done = true;
       clearTimeout(this.#helloTimer);
       this.#endpoint?.detach(this);

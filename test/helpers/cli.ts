@@ -8,9 +8,10 @@ import { REPO } from './temp-pages.js';
 export interface CliServer { url: string; output: () => string; stop(): Promise<void>; child: ChildProcess }
 
 export function startCli(
-  command: 'dev' | 'start', pagesDir: string, env: Record<string, string> = {}, args: string[] = [],
+  command: 'dev' | 'start', pagesDir: string | undefined, env: Record<string, string> = {}, args: string[] = [],
 ): Promise<CliServer> {
-  return startProcess([path.join(REPO, 'bin/pagebound.mjs'), command, '--pages', pagesDir, ...args], env);
+  const pages = pagesDir === undefined ? [] : ['--pages', pagesDir];
+  return startProcess([path.join(REPO, 'bin/pagebound.mjs'), command, ...pages, ...args], env);
 }
 
 /** Runs `node <argv>` and resolves once it prints `pagebound dev|start: <url>`. */

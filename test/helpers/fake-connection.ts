@@ -7,6 +7,7 @@ import type { Connection } from '../../src/endpoint/connection.js';
 import { PageEndpoint, type EndpointLimits } from '../../src/endpoint/page-endpoint.js';
 import { PageInstance, type PageKind, type PageShared } from '../../src/page/page-instance.js';
 import { MemoryPubSub } from '../../src/pubsub/memory.js';
+import { noMetrics } from '../../src/metrics/metrics.js';
 import type { ClientFrame } from '../../src/protocol/frames.js';
 
 export class RecordingConnection implements Connection {
@@ -54,7 +55,7 @@ export function makePage(overrides: Partial<PageShared> & PageKind = {}, limits:
     pubsub: new MemoryPubSub(),
     log: pino({ level: 'silent' }),
     outlet: (p) => {
-      const e = new PageEndpoint(p, { ...testLimits, ...limits }, () => {});
+      const e = new PageEndpoint(p, { ...testLimits, ...limits }, () => noMetrics, () => {});
       endpoints.set(p as PageInstance<any>, e);
       return e;
     },

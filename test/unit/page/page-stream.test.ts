@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPageStream } from '../../../src/page/page-stream.js';
 import { PageEndpoint } from '../../../src/endpoint/page-endpoint.js';
+import { noMetrics } from '../../../src/metrics/metrics.js';
 import { STREAM_CHUNK_BYTES, STREAM_WINDOW_BYTES } from '../../../src/protocol/constants.js';
 import { RecordingConnection, makePage, testLimits } from '../../helpers/fake-connection.js';
 
@@ -9,7 +10,7 @@ const limits = { ...testLimits, replayMaxFrames: 10_000, replayMaxBytes: 64 << 2
 function endpoint(): { endpoint: PageEndpoint; conn: RecordingConnection } {
   const page = makePage();
   page.admitted('s');
-  const e = new PageEndpoint(page, limits, () => {});
+  const e = new PageEndpoint(page, limits, () => noMetrics, () => {});
   const conn = new RecordingConnection();
   e.attach(conn, 0);
   return { endpoint: e, conn };
