@@ -155,7 +155,7 @@ const describe = (kind: Kind): string =>
       string: 'a non-empty string', boolean: 'true or false', positive: 'a positive number',
       port: 'an integer from 0 to 65535', list: 'a list of strings', folder: 'a folder path or false',
       'path-or-boolean': "true, false or a path starting with '/'", object: 'an object',
-      'list-or-false': 'a list of host names or false', 'positive-or-false': 'a positive number or false',
+      'list-or-false': 'a list of host names or false', 'positive-or-false': 'a positive number, or false',
       'trust-proxy': 'true, false, a hop count, or proxy addresses/CIDRs',
     } as Record<string, string>)[kind as string]!;
 
