@@ -18,7 +18,8 @@ import { Registry } from './page/registry.js';
 import { Templates } from './render/templates.js';
 import { renderPage, renderError } from './render/render-page.js';
 import { getClientBundle } from './render/client-bundle.js';
-import { MemoryPubSub } from './pubsub/memory.js';
+import { choosePubSub } from './pubsub/choose.js';
+import { registerDrain } from './drain.js';
 import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
@@ -47,15 +48,21 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
   const router = new PageRouter(options.pagesDir);
   await router.reload();
 
+  // Topics: in-process, or Redis so that pages on every node share them.
+  const { pubsub, owned: ownsPubSub } = await choosePubSub(options.pubsub, app.log);
+  const registry = new Registry(options);
+
   const rt: Runtime = {
     options,
     router,
-    registry: new Registry(options),
+    registry,
     loader: new ModuleLoader(options.pagesDir),
     templates: new Templates(options.pagesDir, options.dev),
-    pubsub: new MemoryPubSub(),
+    pubsub,
     bundle: await getClientBundle(),
     log: app.log,
+    // The health check and the graceful drain a load balancer relies on.
+    drain: registerDrain(app, { options, registry, log: app.log }),
   };
   app.decorate('pagebound', rt);
 
@@ -99,7 +106,7 @@ const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance
   if (options.dev) app.addHook('onClose', watchPages(rt));
   app.addHook('onClose', async () => {
     await rt.registry.closeAll('server-close');
-    await rt.pubsub.close();
+    if (ownsPubSub) await rt.pubsub.close();
   });
 };
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { createServer } from './server.js';
+import { drainThenClose } from './drain.js';
 import { scanPages } from './routing/scan-pages.js';
 import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
@@ -32,11 +33,13 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   const address = await app.listen({ port, host });
   const rows = app.pagebound.router.routes.map((r) => `  ${r.kind === 'page' ? 'page  ' : 'socket'} ${r.url.padEnd(24)} pages/${r.file}`);
   console.log(`\npagebound ${dev ? 'dev' : 'start'}: ${address.replace('127.0.0.1', 'localhost')}\n\nRoutes:\n${rows.join('\n')}\n`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void app.close().then(() => process.exit(0));
-    });
-  }
+  process.once('SIGINT', () => {
+    void app.close().then(() => process.exit(0));
+  });
+  // SIGTERM is how a deploy or a balancer's orchestrator stops a node: leave gracefully (src/drain.ts).
+  process.once('SIGTERM', () => {
+    void drainThenClose(app).then((code) => process.exit(code));
+  });
 }
 
 async function check(args: string[]): Promise<void> {

@@ -4,6 +4,10 @@
 import path from 'node:path';
 import { Defaults } from './protocol/constants.js';
 import { PB_ERR_CONFIG } from './errors.js';
+import type { PubSub } from './pubsub/pubsub.js';
+
+/** A node name: short, lower-case, and free of the `.` that separates it from the key in a page id. */
+export const NODE_ID_RE = /^[a-z0-9]{1,16}$/;
 
 export interface PageboundOptions {
   /** Folder holding `**\/*.page.ts`, `*.socket.ts`, templates and layouts. Default `./pages`. */
@@ -44,16 +48,24 @@ export interface PageboundOptions {
   pollMs?: number;
   /** Most bytes of frames one long-poll answer carries; the rest go with the next poll. Default 32768. */
   pollMaxBytes?: number;
+  /** This process's name among many behind a load balancer, `[a-z0-9]{1,16}`; page ids start with it. Default `PAGEBOUND_NODE_ID`, else none. */
+  nodeId?: string;
+  /** Topics between pages: a PubSub, or `{ redisUrl }` for Redis. Default: Redis at `PAGEBOUND_REDIS_URL` when set, else in-process. */
+  pubsub?: PubSub | { redisUrl: string };
+  /** Longest a graceful drain (SIGTERM) may take before the process exits anyway, ms. Default 10000. */
+  drainTimeoutMs?: number;
 }
 
-export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret'>> & {
+export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret' | 'nodeId' | 'pubsub'>> & {
   publicDir: string | false;
   secret: string | undefined;
+  nodeId: string | undefined;
+  pubsub: PubSub | { redisUrl: string } | undefined;
 };
 
 const positive = [
   'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes',
-  'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs', 'pollMaxBytes',
+  'replayMaxFrames', 'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'pollMs', 'pollMaxBytes', 'drainTimeoutMs',
 ] as const;
 
 export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
@@ -77,6 +89,9 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     maxInstancesPerSession: opts.maxInstancesPerSession ?? 100,
     pollMs: opts.pollMs ?? Defaults.pollMs,
     pollMaxBytes: opts.pollMaxBytes ?? Defaults.pollMaxBytes,
+    nodeId: opts.nodeId ?? (process.env.PAGEBOUND_NODE_ID || undefined),
+    pubsub: opts.pubsub ?? (process.env.PAGEBOUND_REDIS_URL ? { redisUrl: process.env.PAGEBOUND_REDIS_URL } : undefined),
+    drainTimeoutMs: opts.drainTimeoutMs ?? 10_000,
   };
   for (const key of positive) {
     const v = resolved[key];
@@ -85,6 +100,9 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
   if (!['auto', 'ws', 'http'].includes(resolved.transport)) throw new PB_ERR_CONFIG("transport must be 'auto', 'ws' or 'http'");
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
     throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');
+  }
+  if (resolved.nodeId !== undefined && !NODE_ID_RE.test(resolved.nodeId)) {
+    throw new PB_ERR_CONFIG('nodeId (PAGEBOUND_NODE_ID) must be 1-16 characters of a-z and 0-9');
   }
   if (resolved.secret !== undefined && resolved.secret.length < 16) {
     throw new PB_ERR_CONFIG('secret must be at least 16 characters');

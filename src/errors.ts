@@ -39,6 +39,12 @@ export const PB_ERR_CONFIG = createError<'PB_ERR_CONFIG', 500, [string]>(
   500,
 );
 
+export const PB_ERR_PUBSUB_CONNECT = createError<'PB_ERR_PUBSUB_CONNECT', 500, [number]>(
+  'PB_ERR_PUBSUB_CONNECT',
+  'Redis (PAGEBOUND_REDIS_URL or the `pubsub` option) did not answer within %d ms. Start Redis or fix the URL.',
+  500,
+);
+
 // Requests.
 export const PB_ERR_NOT_FOUND = createError('PB_ERR_NOT_FOUND', 'No page matches this URL.', 404);
 export const PB_ERR_METHOD_NOT_ALLOWED = createError(
@@ -86,6 +92,11 @@ export const PB_ERR_MAILBOX_FULL = createError(
 export const PB_ERR_TOO_MANY_PAGES = createError(
   'PB_ERR_TOO_MANY_PAGES',
   'The server holds `maxInstances` live pages already. Try again later.',
+  503,
+);
+export const PB_ERR_DRAINING = createError(
+  'PB_ERR_DRAINING',
+  'This server is shutting down and takes no new pages or connections. Retry: another server will answer.',
   503,
 );
 export const PB_ERR_CONN_STALE = createError(

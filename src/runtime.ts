@@ -10,6 +10,7 @@ import type { Templates } from './render/templates.js';
 import type { PubSub } from './pubsub/pubsub.js';
 import type { ClientBundle } from './render/client-bundle.js';
 import type { PageRouter } from './routing/page-router.js';
+import type { Drain } from './drain.js';
 
 export interface Runtime {
   options: ResolvedOptions;
@@ -20,4 +21,6 @@ export interface Runtime {
   bundle: ClientBundle;
   router: PageRouter;
   log: FastifyBaseLogger;
+  /** Graceful shutdown for a node behind a load balancer (SIGTERM in the CLI). */
+  drain: Drain;
 }

@@ -12,7 +12,8 @@ import { Defaults } from '../protocol/constants.js';
 export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, route: RouteEntry, sessionId: string): PageInstance<any> {
   const o = rt.options;
   return new PageInstance({
-    id: nanoid(),
+    // The node name lets a load balancer send the page's connections back here (deploy/haproxy.cfg).
+    id: o.nodeId ? `${o.nodeId}.${nanoid()}` : nanoid(),
     sessionId,
     route: route.url,
     dev: o.dev,

@@ -98,6 +98,11 @@ export class PageInstance<S = unknown> implements Page<S> {
     return this.#mailbox.size;
   }
 
+  /** Resolves once the mailbox task running now has finished (a drain waits for it). */
+  settled(): Promise<void> {
+    return this.#mailbox.settled();
+  }
+
   /** Resolves once fewer than `n` events wait; transports pause reading until then. */
   mailboxBelow(n: number): Promise<void> {
     return this.#mailbox.whenBelow(n);

@@ -20,6 +20,11 @@ export class Registry {
     return this.#pages.size;
   }
 
+  /** Every live instance, as a snapshot. */
+  all(): PageInstance<any>[] {
+    return [...this.#pages.values()];
+  }
+
   get(id: string): PageInstance<any> | undefined {
     return this.#pages.get(id);
   }

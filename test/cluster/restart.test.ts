@@ -6,26 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import net from 'node:net';
 import path from 'node:path';
 import { launchBrowser, openPage } from '../e2e/browser.js';
 import { startCli, type CliServer } from '../helpers/cli.js';
 import { REPO } from '../helpers/temp-pages.js';
+import { freePort } from '../helpers/ports.js';
 
 const PAGES = path.join(REPO, 'pages');
 const SECRET = 'restart-test-secret-0123456789';
-
-/** A loopback port that was free a moment ago: both CLI processes are pinned to it. */
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 /** Stops a CLI with SIGTERM, and SIGKILLs it if it has not exited within `ms`. */
 async function stopCli(cli: CliServer | undefined, ms = 10_000): Promise<void> {
