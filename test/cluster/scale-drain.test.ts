@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage } from '../e2e/browser.js';
 import { WsClient } from '../helpers/live-client.js';
+import { watchTab } from '../helpers/watch-tab.js';
 import { fixture } from '../helpers/temp-pages.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { HEALTH_PATH, SERVICE_RESTART } from '../../src/drain.js';
@@ -34,21 +35,7 @@ async function openTab() {
   const { page, errors } = await openPage(context);
   await page.goto(cluster.haproxy.url + '/node');
   await connected(page);
-  const events: Array<{ type: string; reason?: string; code?: number }> = [];
-  await page.exposeFunction('__pbLog', (e: { type: string; reason?: string; code?: number }) => events.push(e));
-  await page.evaluate(() => {
-    const log = (window as unknown as { __pbLog: (e: unknown) => void }).__pbLog;
-    for (const type of ['disconnect', 'reconnecting', 'expired', 'open', 'resume']) {
-      document.serverSocket.addEventListener(type, (e) => {
-        const { reason, code } = e as Event & { reason?: string; code?: number };
-        void log({ type, reason, code });
-      });
-    }
-  });
-  const navigations: string[] = [];
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) navigations.push(frame.url());
-  });
+  const { events, navigations } = await watchTab(page);
   await page.click('#inc');
   await page.waitForFunction(() => document.getElementById('count')!.textContent === '1', null, { polling: 50, timeout: 10_000 });
   return { context, page, errors, events, navigations, id: await pageId(page) };
