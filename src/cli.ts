@@ -5,16 +5,18 @@
 import path from 'node:path';
 import { createServer } from './server.js';
 import { drainThenClose } from './drain.js';
+import { parseClusterArgs, runCluster } from './cluster.js';
 import { scanPages } from './routing/scan-pages.js';
 import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
 import { getClientBundle } from './render/client-bundle.js';
 import { isDefinedPage } from './page/define-page.js';
 
-const USAGE = `Usage: pagebound <dev|start|build> [--pages DIR] [--public DIR]
+const USAGE = `Usage: pagebound <dev|start|build|cluster> [--pages DIR] [--public DIR]
   dev     serve with reload on change and detailed error pages (PORT, HOST)
-  start   serve for production (NODE_ENV=production)
-  build   check routes, page modules and templates; bundle the client`;
+  start   serve for production (NODE_ENV=production; PAGEBOUND_NODE_ID, PAGEBOUND_REDIS_URL)
+  build   check routes, page modules and templates; bundle the client
+  cluster redis-server, N nodes and haproxy on this machine [--workers N] [--port 8080] [--node-port 3001]`;
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -66,6 +68,7 @@ try {
   if (command === 'dev') await serve(true, args);
   else if (command === 'start') await serve(false, args);
   else if (command === 'build') await check(args);
+  else if (command === 'cluster') process.exit(await runCluster(parseClusterArgs(args)));
   else {
     console.error(USAGE);
     process.exitCode = command ? 1 : 0;

@@ -5,11 +5,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { haproxyConfig, type HaproxyNode } from '../../src/haproxy-config.js';
-import { freePort } from './ports.js';
+import { freePort, waitListening } from '../../src/ports.js';
 
 export interface TestHaproxy {
   url: string;
@@ -32,19 +31,6 @@ export function checkHaproxyConfig(config: string): { status: number | null; out
   }
 }
 
-async function listening(port: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
-
 export async function startHaproxy(nodes: HaproxyNode[]): Promise<TestHaproxy> {
   const port = await freePort();
   const config = haproxyConfig({ bind: `127.0.0.1:${port}`, nodes });
@@ -64,7 +50,7 @@ export async function startHaproxy(nodes: HaproxyNode[]): Promise<TestHaproxy> {
     await exited;
     rmSync(dir, { recursive: true, force: true });
   };
-  if (!(await listening(port, 10_000))) {
+  if (!(await waitListening(port, 10_000))) {
     await stop();
     throw new Error(`haproxy did not listen:\n${out}`);
   }
