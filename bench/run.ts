@@ -16,12 +16,14 @@ import { renderScenario } from './scenarios/render.js';
 import { liveRenderScenario } from './scenarios/live-render.js';
 import { roundTripScenario } from './scenarios/roundtrip.js';
 import { idleScenario } from './scenarios/idle.js';
+import { clusterScenario } from './scenarios/cluster.js';
 
 const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConfig) => Promise<Section[]> }> = [
   { name: 'render', title: '1. Render throughput', run: renderScenario },
   { name: 'live', title: '2. Live page render cost', run: liveRenderScenario },
   { name: 'roundtrip', title: '3. Event round trip', run: roundTripScenario },
   { name: 'idle', title: '4. Idle connections memory', run: idleScenario },
+  { name: 'cluster', title: '5. Through the balancer', run: clusterScenario },
 ];
 
 const cfg = loadConfig();

@@ -1,9 +1,9 @@
 /**
  * How big a run is. The full run fits in about three minutes on the 2-core CI-sized machine;
  * BENCH_QUICK=1 is a ~30 s smoke run that exercises every code path with small counts (its figures
- * are too short to quote). BENCH_ONLY=render,live,roundtrip,idle runs a subset.
+ * are too short to quote). BENCH_ONLY=render,live,roundtrip,idle,cluster runs a subset.
  */
-export const SCENARIOS = ['render', 'live', 'roundtrip', 'idle'] as const;
+export const SCENARIOS = ['render', 'live', 'roundtrip', 'idle', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {
