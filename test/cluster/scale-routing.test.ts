@@ -9,6 +9,7 @@ import { ResumingClient } from '../helpers/resuming-client.js';
 import { WsClient } from '../helpers/live-client.js';
 import { fixture } from '../helpers/temp-pages.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { expectEachNodeServedItsOwn, hitRounds, renderVia, type Rendered } from '../helpers/page-hits.js';
 
 let cluster: TestCluster;
 let base: string;
@@ -23,64 +24,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-interface Rendered { id: string; cookie: string }
-
-async function render(path: string): Promise<Rendered> {
-  const res = await fetch(base + path);
-  expect(res.status).toBe(200);
-  const id = /"id":"([a-z0-9]{1,16}\.[A-Za-z0-9_-]{21})"/.exec(await res.text())?.[1];
-  if (!id) throw new Error('no node-qualified page id in the page');
-  return { id, cookie: res.headers.get('set-cookie')!.split(';')[0]! };
-}
-
-/** One page's protocol position, kept across the fresh connections a test opens. */
-class Position {
-  in = 0;
-  out = 0;
-  constructor(readonly page: Rendered) {}
-  seen(frames: any[]): void {
-    for (const f of frames) if (typeof f.s === 'number' && f.s > this.in) this.in = f.s;
-  }
-}
-
-/** A fresh WebSocket through the balancer: hello, one `hit`, its reply, close. */
-async function hitOverWs(pos: Position): Promise<any> {
-  const c = new WsClient(base, pos.page.id, { cookie: pos.page.cookie, origin: base });
-  try {
-    await c.opened;
-    c.send({ t: 'hello', v: 1, ack: pos.in });
-    await c.until((f) => f.some((x) => x.t === 'welcome'));
-    const s = ++pos.out;
-    c.send({ t: 'ev', s, n: 'hit' });
-    await c.until((f) => f.some((x) => x.t === 're' && x.re === s));
-    pos.seen(c.frames);
-    return c.frames.find((x) => x.t === 're' && x.re === s).d;
-  } finally {
-    c.ws.terminate();
-  }
-}
-
-/** A fresh HTTP-transport connection through the balancer: hello, one `hit`, polls for its reply. */
-async function hitOverHttp(pos: Position): Promise<any> {
-  const headers = { cookie: pos.page.cookie, origin: base, sessionid: pos.page.id, 'content-type': 'application/json' };
-  const post = async (path: string, body: unknown, extra: Record<string, string> = {}) => {
-    const res = await fetch(base + path, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) });
-    expect(res.status).toBe(200);
-    return (await res.json()) as any[];
-  };
-  const [welcome] = await post('/_pagebound/http/send', [{ t: 'hello', v: 1, ack: pos.in }]);
-  expect(welcome.t).toBe('welcome');
-  const conn = { 'pb-conn': welcome.cid };
-  const s = ++pos.out;
-  await post('/_pagebound/http/send', [{ t: 'ev', s, n: 'hit' }], conn);
-  for (let i = 0; i < 20; i++) {
-    const frames = await post('/_pagebound/http/poll', { a: pos.in }, conn);
-    pos.seen(frames);
-    const re = frames.find((x) => x.t === 're' && x.re === s);
-    if (re) return re.d;
-  }
-  throw new Error('no reply over HTTP');
-}
+const render = (path: string) => renderVia(base, path);
 
 describe('routing by the node in the page id', () => {
   it('sends every WebSocket and HTTP-transport connection of a page to the node that rendered it', async () => {
@@ -88,24 +32,7 @@ describe('routing by the node in the page id', () => {
     // leastconn spreads the renders; the test needs pages on more than one node to mean anything.
     expect(new Set(pages.map((p) => cluster.nodeOf(p.id).name)).size).toBeGreaterThanOrEqual(2);
 
-    const answers: Array<{ page: string; node: string; served: number }> = [];
-    const positions = pages.map((p) => new Position(p));
-    for (let round = 0; round < 3; round++) {
-      for (const pos of positions) {
-        // Each round is a reconnect (a new connection), alternating transports.
-        for (const hit of [hitOverWs, hitOverHttp]) {
-          const d = await hit(pos);
-          answers.push({ page: cluster.nodeOf(pos.page.id).name, node: d.node, served: d.served });
-        }
-      }
-    }
-    for (const a of answers) expect(a.node).toBe(a.page);
-    // Each node's own count of the events it served runs 1, 2, 3… with nothing missing: no event
-    // for one of its pages went anywhere else, and it served none for other nodes' pages.
-    for (const name of ['a', 'b', 'c']) {
-      const served = answers.filter((a) => a.node === name).map((a) => a.served);
-      expect(served).toEqual(served.map((_, i) => i + 1));
-    }
+    expectEachNodeServedItsOwn(await hitRounds(base, pages, 3));
   });
 
   it('routes the goodbye beacon by its body: the page closes on its own node', async () => {
