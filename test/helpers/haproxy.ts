@@ -3,12 +3,13 @@
  * ports (src/haproxy-config.ts). The generated config is checked with `haproxy -c` first. A missing
  * haproxy is a failure with the install command, never a skip.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { haproxyConfig, type HaproxyNode } from '../../src/haproxy-config.js';
-import { freePort, waitListening } from '../../src/ports.js';
+import { freePort } from '../../src/ports.js';
+import { startDaemon } from './daemon.js';
 
 export interface TestHaproxy {
   url: string;
@@ -40,19 +41,6 @@ export async function startHaproxy(nodes: HaproxyNode[]): Promise<TestHaproxy> {
   const file = path.join(dir, 'haproxy.cfg');
   writeFileSync(file, config);
   // -db: stay in the foreground, logs to stdout.
-  const child: ChildProcess = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  if (!(await waitListening(port, 10_000))) {
-    await stop();
-    throw new Error(`haproxy did not listen:\n${out}`);
-  }
-  return { url: `http://127.0.0.1:${port}`, config, output: () => out, stop };
+  const daemon = await startDaemon('haproxy', ['-db', '-f', file], port, dir);
+  return { url: `http://127.0.0.1:${port}`, config, ...daemon };
 }

@@ -3,12 +3,13 @@
  * rules untouched), in the foreground with its own prefix folder. A missing nginx is a failure with
  * the install command, never a skip.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitListening } from '../../src/ports.js';
+import { freePort } from '../../src/ports.js';
+import { startDaemon } from './daemon.js';
 
 const SHIPPED = fileURLToPath(new URL('../../deploy/nginx.conf', import.meta.url));
 
@@ -30,16 +31,6 @@ export async function startNginx(ports: number[]): Promise<TestNginx> {
   const check = spawnSync('nginx', ['-t', ...args], { encoding: 'utf8' });
   if (check.error) throw new Error(`nginx could not run (${check.error.message}): install it, e.g. apt-get install -y nginx`);
   if (check.status !== 0) throw new Error(`nginx -t failed:\n${check.stderr}`);
-  const child = spawn('nginx', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
-  if (!(await waitListening(port, 10_000))) {
-    await stop();
-    throw new Error('nginx did not listen');
-  }
-  return { url: `http://127.0.0.1:${port}`, stop };
+  const daemon = await startDaemon('nginx', args, port, dir);
+  return { url: `http://127.0.0.1:${port}`, stop: daemon.stop };
 }
