@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs before `npm test`: the browser tests need Debian's Chromium, the cluster tests redis-server
-// and haproxy. On a fresh Debian machine where we are root, install what is missing (the README's
+// Runs before `npm test`: the browser tests need Debian's Chromium, the cluster tests redis-server,
+// haproxy and nginx. On a fresh Debian machine where we are root, install what is missing (the README's
 // `npm install && npm test` must work as written); anywhere else, say how, and fail rather than let
 // those tests be skipped.
 import { existsSync } from 'node:fs';
@@ -18,7 +18,7 @@ const onPath = (cmd) => {
 const chromium = process.env.PB_CHROMIUM ?? '/usr/bin/chromium';
 const missing = [
   ...(existsSync(chromium) ? [] : ['chromium']),
-  ...['redis-server', 'haproxy'].filter((cmd) => !onPath(cmd)),
+  ...['redis-server', 'haproxy', 'nginx'].filter((cmd) => !onPath(cmd)),
 ];
 if (missing.length === 0) process.exit(0);
 
