@@ -104,6 +104,11 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
   if (resolved.nodeId !== undefined && !NODE_ID_RE.test(resolved.nodeId)) {
     throw new PB_ERR_CONFIG('nodeId (PAGEBOUND_NODE_ID) must be 1-16 characters of a-z and 0-9');
   }
+  const ps = resolved.pubsub as Record<string, unknown> | undefined;
+  if (ps !== undefined && ('redisUrl' in ps ? typeof ps.redisUrl !== 'string' || !/^rediss?:\/\//.test(ps.redisUrl) : typeof ps.publish !== 'function' || typeof ps.subscribe !== 'function')) {
+    // The URL is not repeated: it may hold a password.
+    throw new PB_ERR_CONFIG('pubsub must be a PubSub or { redisUrl: "redis://…" } (PAGEBOUND_REDIS_URL: a redis:// or rediss:// URL)');
+  }
   if (resolved.secret !== undefined && resolved.secret.length < 16) {
     throw new PB_ERR_CONFIG('secret must be at least 16 characters');
   }
