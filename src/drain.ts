@@ -6,7 +6,8 @@
  *    shipped HAProxy config retries on another node. Connections already attached go on.
  * 2. It waits for the balancer to notice: until its health check has been answered 503
  *    `HEALTH_FAILS_TO_LEAVE` times (the shipped config marks a node down after 2), so the clients
- *    told to reconnect next land on another node. A node no balancer ever checked skips this.
+ *    told to reconnect next land on another node. A node no balancer checked in the last 10 s skips
+ *    this; a balancer that goes quiet costs at most half of `drainTimeoutMs`.
  * 3. It tells every connected client to reconnect elsewhere: WebSocket close 1012 ("service
  *    restart"), HTTP connections ended so their next poll gets 409 — both make the runtime reconnect.
  * 4. It waits for each page's running mailbox task to finish.
@@ -28,6 +29,8 @@ export const HEALTH_PATH = `${BASE_PATH}/health`;
 export const SERVICE_RESTART = 1012;
 /** 503 health answers after which a balancer has taken the node out (HAProxy `fall 2` in deploy/). */
 export const HEALTH_FAILS_TO_LEAVE = 2;
+/** A node health-checked this recently is behind a balancer, which step 2 waits for. */
+const RECENT_CHECK_MS = 10_000;
 
 export type DrainOutcome = 'done' | 'timeout';
 
@@ -45,13 +48,13 @@ export interface DrainParts {
 
 export function registerDrain(app: FastifyInstance, rt: DrainParts): Drain {
   let draining = false;
-  let checked = false;
+  let lastCheck = -Infinity;
   let fails = 0;
   let sawFails: (() => void) | undefined;
   let running: Promise<DrainOutcome> | undefined;
 
   app.get(HEALTH_PATH, (_request, reply) => {
-    checked = true;
+    lastCheck = Date.now();
     reply.header('cache-control', 'no-store');
     if (!draining) return reply.send({ status: 'ok' });
     if (++fails >= HEALTH_FAILS_TO_LEAVE) sawFails?.();
@@ -73,28 +76,31 @@ export function registerDrain(app: FastifyInstance, rt: DrainParts): Drain {
   const run = async (): Promise<DrainOutcome> => {
     draining = true;
     rt.log.info({ pages: rt.registry.size }, 'draining: health answers 503, no new pages');
-    const deadline = Date.now() + rt.options.drainTimeoutMs;
-    const until = <T>(p: Promise<T>): Promise<T | 'timeout'> => {
+    const started = Date.now();
+    const within = <T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const late = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
+        timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
       });
       return Promise.race([p, late]).finally(() => clearTimeout(timer));
     };
+    let outcome: DrainOutcome = 'done';
 
-    if (checked) {
+    if (Date.now() - lastCheck < RECENT_CHECK_MS) {
+      // Half the budget at most: the steps below must still run if the balancer went quiet.
       const left = new Promise<void>((resolve) => {
         sawFails = resolve;
         if (fails >= HEALTH_FAILS_TO_LEAVE) resolve();
       });
-      if ((await until(left)) === 'timeout') return 'timeout';
+      if ((await within(left, rt.options.drainTimeoutMs / 2)) === 'timeout') outcome = 'timeout';
     }
 
     const pages = rt.registry.all();
     for (const page of pages) page.channel.connection?.close(SERVICE_RESTART, 'service restart');
-    const settled = await until(Promise.all(pages.map((page) => page.settled())));
-    rt.log.info({ pages: pages.length }, settled === 'timeout' ? 'drain timed out' : 'drained');
-    return settled === 'timeout' ? 'timeout' : 'done';
+    const budget = rt.options.drainTimeoutMs - (Date.now() - started);
+    if ((await within(Promise.all(pages.map((page) => page.settled())), budget)) === 'timeout') outcome = 'timeout';
+    rt.log.info({ pages: pages.length }, outcome === 'timeout' ? 'drain timed out' : 'drained');
+    return outcome;
   };
 
   return {

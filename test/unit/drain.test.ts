@@ -46,6 +46,7 @@ describe('drain', () => {
     const hello = await post('/_pagebound/http/send', b, [{ t: 'hello', v: 1, ack: 0 }]);
     const cid = (await hello.json())[0].cid as string;
     // A handler is running when the drain starts; the drain waits for it.
+    const slowSent = Date.now();
     client.send({ t: 'ev', s: 1, n: 'slow', d: { ms: 600 } });
     await new Promise((r) => setTimeout(r, 50));
 
@@ -76,11 +77,31 @@ describe('drain', () => {
     const stale = await post('/_pagebound/http/poll', b, { a: 0 }, { 'pb-conn': cid });
     expect(stale.status).toBe(409);
 
-    const started = Date.now();
     expect(await drained).toBe('done');
-    // The running handler finished inside the drain (it had ~550 ms left).
-    expect(Date.now() - started).toBeGreaterThan(300);
+    // The drain ended only once the running 600 ms handler had finished.
+    expect(Date.now() - slowSent).toBeGreaterThanOrEqual(590);
     expect(server.app.pagebound.drain.draining).toBe(true);
+  });
+});
+
+describe('drain with a balancer that went quiet', () => {
+  it('waits at most half of drainTimeoutMs for it, still tells clients to reconnect, and reports the timeout', async () => {
+    const server = await startServer({ pagesDir: fixture('scale'), drainTimeoutMs: 600 });
+    try {
+      expect((await fetch(server.url + HEALTH_PATH)).status).toBe(200);
+      const page = await renderLive(server.url, '/node');
+      const c = new WsClient(server.url, page.id, { origin: server.origin, cookie: page.cookie });
+      await c.opened;
+      c.send({ t: 'hello', v: 1, ack: 0 });
+      await c.until((f) => f.some((x) => x.t === 'welcome'));
+      const started = Date.now();
+      // No more health checks arrive: the wait for them gives up at 300 ms.
+      expect(await server.app.pagebound.drain.start()).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(600);
+      expect((await c.done).code).toBe(SERVICE_RESTART);
+    } finally {
+      await server.close();
+    }
   });
 });
 
