@@ -29,6 +29,10 @@ describe('deploy/nginx.conf', () => {
     expectEachNodeServedItsOwn(await hitRounds(nginx.url, pages, 2));
   });
 
+  it('answers the health endpoint 404 to visitors', async () => {
+    expect((await fetch(nginx.url + '/_pagebound/health')).status).toBe(404);
+  });
+
   it('falls over to another node when the named one is dead, which answers expired', async () => {
     const page = await renderVia(nginx.url, '/node');
     const node = cluster.nodeOf(page.id);

@@ -50,6 +50,11 @@ describe('routing by the node in the page id', () => {
     expect(closed.code).toBe(4410);
   });
 
+  it('keeps the health endpoint for the balancer: 404 to visitors, 200 on the node', async () => {
+    expect((await fetch(base + '/_pagebound/health')).status).toBe(404);
+    expect((await fetch(cluster.nodes.get('a')!.url + '/_pagebound/health')).status).toBe(200);
+  });
+
   it('sends a page id naming no known node to a healthy node, which answers expired', async () => {
     const page = await render('/node');
     const forged = 'zz.' + page.id.split('.')[1];
