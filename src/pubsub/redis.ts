@@ -119,8 +119,10 @@ export class RedisPubSub implements PubSub {
     const message = JSON.stringify(data) ?? 'null';
     const send = () => this.#pub.publish(this.#prefix + topic, message).catch(() => this.#drop());
     // A subscriber expects what is published after its subscribe() returned. SUBSCRIBE and PUBLISH
-    // travel on two connections, so a publish waits until the pending SUBSCRIBEs are confirmed.
-    if (this.#pending.size === 0 && !this.#tail) {
+    // travel on two connections, so a publish waits until the pending SUBSCRIBEs are confirmed —
+    // one round trip. Not while the subscriber connection is down: its SUBSCRIBEs wait for the
+    // reconnect, and publishes must not pile up behind them.
+    if ((this.#pending.size === 0 || this.#sub.status !== 'ready') && !this.#tail) {
       void send();
       return;
     }
