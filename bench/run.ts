@@ -18,6 +18,7 @@ import { roundTripScenario } from './scenarios/roundtrip.js';
 import { idleScenario } from './scenarios/idle.js';
 import { manyScenario } from './scenarios/many.js';
 import { meetsGoal, type MetricRow } from './lib/report.js';
+import { clusterScenario } from './scenarios/cluster.js';
 
 const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConfig) => Promise<Section[]> }> = [
   { name: 'render', title: '1. Render throughput', run: renderScenario },
@@ -25,6 +26,7 @@ const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConf
   { name: 'roundtrip', title: '3. Event round trip', run: roundTripScenario },
   { name: 'idle', title: '4. Idle connections memory', run: idleScenario },
   { name: 'many', title: '5. Many pages in one process', run: manyScenario },
+  { name: 'cluster', title: '6. Through the balancer', run: clusterScenario },
 ];
 
 const cfg = loadConfig();

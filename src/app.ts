@@ -25,7 +25,8 @@ import { Endpoints } from './endpoint/endpoints.js';
 import { Templates } from './render/templates.js';
 import { renderPage, renderError } from './render/render-page.js';
 import { getClientBundle } from './render/client-bundle.js';
-import { MemoryPubSub } from './pubsub/memory.js';
+import { choosePubSub } from './pubsub/choose.js';
+import { registerDrain } from './drain.js';
 import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
@@ -62,18 +63,25 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
   const router = new PageRouter(options.pagesDir);
   await router.reload();
 
+  // Topics: in-process, or Redis so that pages on every node share them.
+  const { pubsub, owned: ownsPubSub } = await choosePubSub(options.pubsub, app.log);
+  const registry = new Registry(options);
+  const endpoints = new Endpoints({ ...options, ackDelayMs: Defaults.ackDelayMs }, app.log, () => rt.metrics);
+
   const rt: Runtime = {
     options,
     router,
-    registry: new Registry(options),
-    endpoints: new Endpoints({ ...options, ackDelayMs: Defaults.ackDelayMs }, app.log, () => rt.metrics),
+    registry,
+    endpoints,
     loader: new ModuleLoader(options.pagesDir, { hot: options.dev, native: !options.dev }),
     templates: new Templates(options.pagesDir, options.dev),
-    pubsub: new MemoryPubSub(),
+    pubsub,
     bundle: await getClientBundle(),
     log: app.log,
     metrics: noMetrics,
     prefix,
+    // The health check and the graceful drain a load balancer relies on.
+    drain: registerDrain(app, { options, registry, endpoints, prefix, log: app.log }),
   };
   let prometheus: PrometheusMetrics | undefined;
   if (options.metrics) {
@@ -103,7 +111,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
   app.addHook('onClose', async () => {
     await rt.registry.closeAll('server-close');
     rt.endpoints.close();
-    await rt.pubsub.close();
+    if (ownsPubSub) await rt.pubsub.close();
     await rt.loader.close();
   });
 };

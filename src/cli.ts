@@ -6,6 +6,8 @@
  */
 import path from 'node:path';
 import { createServer } from './server.js';
+import { drainThenClose } from './drain.js';
+import { parseClusterArgs, runCluster } from './cluster.js';
 import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
 import { getClientBundle } from './render/client-bundle.js';
@@ -16,11 +18,12 @@ import { fromEnv, fromFlags } from './cli/settings.js';
 import { findConfig, loadConfig } from './cli/load-config.js';
 import { buildPages, changedSince, readManifest, DEFAULT_OUT_DIR } from './cli/build-pages.js';
 
-const USAGE = `Usage: pagebound <dev|start|build> [options]
+const USAGE = `Usage: pagebound <dev|start|build|cluster> [options]
   dev     serve pages/ with reload on change and detailed error pages
   build   compile pages/ (and pagebound.config.ts) to ${DEFAULT_OUT_DIR}/ and check every route,
           module and template
   start   serve the build with plain Node, for production (NODE_ENV=production)
+  cluster redis-server, N nodes and haproxy on this machine [--workers N] [--port 8080] [--node-port 3001]
 
 Options (also in pagebound.config.ts, or the environment; flags win over both):
   --port N        PORT                    port to listen on (3000)
@@ -70,11 +73,13 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   const rows = app.pagebound.router.routes.map((r) => `  ${r.kind === 'page' ? 'page  ' : 'socket'} ${r.url.padEnd(24)} ${shown}/${r.file}`);
   console.log(`\npagebound ${dev ? 'dev' : 'start'}: ${address.replace('127.0.0.1', 'localhost')}\n\nRoutes:\n${rows.join('\n')}\n`);
   app.pagebound.dev?.onRouteChanges((lines) => console.log(`\nRoutes changed:\n${lines.join('\n')}\n`));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      void app.close().then(() => process.exit(0));
-    });
-  }
+  process.once('SIGINT', () => {
+    void app.close().then(() => process.exit(0));
+  });
+  // SIGTERM is how a deploy or a balancer's orchestrator stops a node: leave gracefully (src/drain.ts).
+  process.once('SIGTERM', () => {
+    void drainThenClose(app).then((code) => process.exit(code));
+  });
 }
 
 async function build(args: string[]): Promise<void> {
@@ -102,6 +107,7 @@ try {
   if (command === 'dev') await serve(true, args);
   else if (command === 'start') await serve(false, args);
   else if (command === 'build') await build(args);
+  else if (command === 'cluster') process.exit(await runCluster(parseClusterArgs(args)));
   else {
     console.error(USAGE);
     process.exitCode = command && command !== '--help' ? 1 : 0;

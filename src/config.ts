@@ -7,6 +7,10 @@ import path from 'node:path';
 import { Defaults } from './protocol/constants.js';
 import { PB_ERR_CONFIG } from './errors.js';
 import type { ServerOptions } from './server.js';
+import type { PubSub } from './pubsub/pubsub.js';
+
+/** A node name: short, lower-case, and free of the `.` that separates it from the key in a page id. */
+export const NODE_ID_RE = /^[a-z0-9]{1,16}$/;
 
 export interface PageboundOptions {
   /** Folder holding `**\/*.page.ts`, `*.socket.ts`, templates and layouts. Default `./pages`. */
@@ -80,14 +84,22 @@ export interface PageboundOptions {
   maxUploadFiles?: number;
   /** Most non-file fields in one multipart form. Default 100. */
   maxFormFields?: number;
+  /** This process's name among many behind a load balancer, `[a-z0-9]{1,16}`; page ids start with it. Default `PAGEBOUND_NODE_ID`, else none. */
+  nodeId?: string;
+  /** Topics between pages: a PubSub, or `{ redisUrl }` for Redis. Default: Redis at `PAGEBOUND_REDIS_URL` when set, else in-process. */
+  pubsub?: PubSub | { redisUrl: string };
+  /** Longest a graceful drain (SIGTERM) may take before the process exits anyway, ms. Default 10000. */
+  drainTimeoutMs?: number;
 }
 
 /** Host names the dev server answers when `allowedHosts` is not set: loopback only (DNS rebinding). */
 export const DEV_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
 
-export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret' | 'metrics'>> & {
+export type ResolvedOptions = Required<Omit<PageboundOptions, 'publicDir' | 'secret' | 'metrics' | 'nodeId' | 'pubsub'>> & {
   publicDir: string | false;
   secret: string | undefined;
+  nodeId: string | undefined;
+  pubsub: PubSub | { redisUrl: string } | undefined;
   /** The metrics path, or false. */
   metrics: string | false;
 };
@@ -147,6 +159,8 @@ export const KINDS: Record<keyof PageboundConfig, Kind> = {
   // Server and CLI.
   port: 'port', host: 'string', trustProxy: 'trust-proxy', prettyLogs: 'boolean', logger: 'object',
   requestTimeoutMs: 'positive', connectionTimeoutMs: 'positive',
+  // Many processes (deploy/, docs/protocol.md §7).
+  nodeId: 'string', pubsub: 'object', drainTimeoutMs: 'positive',
 };
 
 const describe = (kind: Kind): string =>
@@ -268,6 +282,9 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
     maxUploadFiles: opts.maxUploadFiles ?? 5,
     maxFormFields: opts.maxFormFields ?? 100,
+    nodeId: opts.nodeId ?? (process.env.PAGEBOUND_NODE_ID || undefined),
+    pubsub: opts.pubsub ?? (process.env.PAGEBOUND_REDIS_URL ? { redisUrl: process.env.PAGEBOUND_REDIS_URL } : undefined),
+    drainTimeoutMs: opts.drainTimeoutMs ?? 10_000,
   };
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
     throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');
@@ -279,6 +296,14 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
   const loop = resolved.eventLoopWarnMs;
   if (loop !== false && (!Number.isFinite(loop) || loop <= 0)) {
     throw new PB_ERR_CONFIG('eventLoopWarnMs must be a positive number, or false');
+  }
+  if (resolved.nodeId !== undefined && !NODE_ID_RE.test(resolved.nodeId)) {
+    throw new PB_ERR_CONFIG('nodeId (PAGEBOUND_NODE_ID) must be 1-16 characters of a-z and 0-9');
+  }
+  const ps = resolved.pubsub as Record<string, unknown> | undefined;
+  if (ps !== undefined && ('redisUrl' in ps ? typeof ps.redisUrl !== 'string' || !/^rediss?:\/\//.test(ps.redisUrl) : typeof ps.publish !== 'function' || typeof ps.subscribe !== 'function')) {
+    // The URL is not repeated: it may hold a password.
+    throw new PB_ERR_CONFIG('pubsub must be a PubSub or { redisUrl: "redis://…" } (PAGEBOUND_REDIS_URL: a redis:// or rediss:// URL)');
   }
   if (resolved.secret !== undefined && resolved.secret.length < 16) {
     throw new PB_ERR_CONFIG('secret must be at least 16 characters');

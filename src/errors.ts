@@ -50,6 +50,11 @@ export const PB_ERR_COOKIE_SECRET = createError(
   'The app registered @fastify/cookie without a secret, and pagebound signs its session cookie. Register @fastify/cookie with { secret } (16+ characters), or let pagebound register it.',
   500,
 );
+export const PB_ERR_PUBSUB_CONNECT = createError<'PB_ERR_PUBSUB_CONNECT', 500, [number]>(
+  'PB_ERR_PUBSUB_CONNECT',
+  'Redis (PAGEBOUND_REDIS_URL or the `pubsub` option) did not answer within %d ms. Start Redis or fix the URL.',
+  500,
+);
 
 // Requests.
 export const PB_ERR_NOT_FOUND = createError('PB_ERR_NOT_FOUND', 'No page matches this URL.', 404);
@@ -137,6 +142,7 @@ export const PB_ERR_SLOW_READER = refusal('PB_ERR_SLOW_READER');
 export const PB_ERR_CONN_REPLACED = refusal('PB_ERR_CONN_REPLACED');
 export const PB_ERR_CONN_STALE = refusal('PB_ERR_CONN_STALE');
 export const PB_ERR_TOO_MANY_PAGES = refusal('PB_ERR_TOO_MANY_PAGES');
+export const PB_ERR_DRAINING = refusal('PB_ERR_DRAINING');
 
 // Events and handlers.
 export const PB_ERR_EVENT_UNKNOWN = createError(

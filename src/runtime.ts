@@ -13,6 +13,7 @@ import type { ClientBundle } from './render/client-bundle.js';
 import type { PageRouter } from './routing/page-router.js';
 import type { DevLoop } from './dev/dev-loop.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { Drain } from './drain.js';
 
 export interface Runtime {
   options: ResolvedOptions;
@@ -29,4 +30,6 @@ export interface Runtime {
   metrics: Metrics;
   /** The prefix pagebound is registered under (`''` at the root): pages, client and live endpoints sit below it. */
   prefix: string;
+  /** Graceful shutdown for a node behind a load balancer (SIGTERM in the CLI). */
+  drain: Drain;
 }

@@ -15,7 +15,7 @@ export interface RenderedLivePage { id: string; cookie: string }
 export async function renderLivePage(base: string, path: string, cookie?: string): Promise<RenderedLivePage> {
   const res = await fetch(base + path, { headers: cookie ? { cookie } : {} });
   const html = await res.text();
-  const id = /"id":"([A-Za-z0-9_-]{21,64})"/.exec(html)?.[1];
+  const id = /"id":"((?:[a-z0-9]{1,16}\.)?[A-Za-z0-9_-]{21,64})"/.exec(html)?.[1];
   if (!res.ok || !id) throw new Error(`GET ${path} gave ${res.status} without a live page id`);
   const set = res.headers.get('set-cookie');
   return { id, cookie: set ? set.split(';')[0]! : cookie ?? '' };

@@ -49,6 +49,8 @@ export const SETTINGS: readonly Setting[] = [
   opt('eventLoopWarnMs'),
   opt('requestTimeoutMs'),
   opt('connectionTimeoutMs'),
+  opt('nodeId'),
+  opt('drainTimeoutMs'),
 ];
 
 /** Flags that are not options. */

@@ -39,5 +39,7 @@ export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, ro
     };
     kindOf.set(def, kind);
   }
-  return new PageInstance(nanoid(), route.url, shared, kind);
+    // The node name lets a load balancer send the page's connections back here (deploy/haproxy.cfg).
+  const id = rt.options.nodeId ? `${rt.options.nodeId}.${nanoid()}` : nanoid();
+  return new PageInstance(id, route.url, shared, kind);
 }

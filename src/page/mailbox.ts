@@ -11,6 +11,8 @@ export class Mailbox {
   #queue: Queued[] = [];
   #weight = 0;
   #running = false;
+  /** The task running now, settled or not; undefined when idle. */
+  #current: unknown;
   #closed = false;
   #waiters: Array<{ below: number; resolve: () => void }> = [];
   readonly #onError: (err: unknown) => void;
@@ -43,6 +45,11 @@ export class Mailbox {
     return new Promise((resolve) => this.#waiters.push({ below: n, resolve }));
   }
 
+  /** Resolves once the task running now (if any) has finished; queued ones are not waited for. */
+  settled(): Promise<void> {
+    return Promise.resolve(this.#current).then(() => {}, () => {});
+  }
+
   /** Refuses new tasks; tasks already queued are dropped. */
   close(): void {
     this.#closed = true;
@@ -68,12 +75,14 @@ export class Mailbox {
       this.#weight -= weight;
       this.#wake();
       try {
-        await task();
+        this.#current = task();
+        await this.#current;
       } catch (err) {
         // A task reports its own failure; this only catches what escaped it, so the queue goes on.
         this.#onError(err);
       }
     }
+    this.#current = undefined;
     this.#running = false;
   }
 }

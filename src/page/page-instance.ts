@@ -122,6 +122,10 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     this.#logger ??= this.#opts.log.child({ page: logIdOf(this.id), route: this.route });
     return this.#logger;
   }
+  /** Resolves once the mailbox task running now has finished (a drain waits for it). */
+  settled(): Promise<void> {
+    return this.#mailbox.settled();
+  }
 
   /** Whether rendering left anything that needs the page to stay alive. */
   get isLive(): boolean {

@@ -61,6 +61,11 @@ export class Registry {
     return this.#pages.values();
   }
 
+  /** Every live instance, as a snapshot. */
+  all(): PageInstance<any>[] {
+    return [...this.#pages.values()];
+  }
+
   get(id: string): PageInstance<any> | undefined {
     return this.#pages.get(id);
   }

@@ -33,8 +33,11 @@ export const CONN_ID_HEADER = 'pb-conn';
 export const SESSION_COOKIE = 'pb_session';
 export const BOOT_ELEMENT_ID = 'pb-boot';
 
-/** Page ids are nanoid's default alphabet and length. */
-export const PAGE_ID_RE = /^[A-Za-z0-9_-]{21,64}$/;
+/**
+ * A page id is `<node>.<key>`: the node name (`[a-z0-9]{1,16}`, routed on by a load balancer) and a
+ * nanoid key; a process with no node name uses the key alone. The key's alphabet has no `.`.
+ */
+export const PAGE_ID_RE = /^(?:[a-z0-9]{1,16}\.)?[A-Za-z0-9_-]{21,64}$/;
 export const EVENT_NAME_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export const CloseCode = {

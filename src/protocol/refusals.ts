@@ -35,6 +35,8 @@ export const Refusals = {
   PB_ERR_CONN_REPLACED: { status: 0, close: 4409, reaction: 'end' },
   PB_ERR_CONN_STALE: { status: 409, close: 0, reaction: 'reconnect' },
   PB_ERR_TOO_MANY_PAGES: { status: 503, close: 0, reaction: 'fail' },
+  // 1012 "service restart" (RFC 6455 §7.4, IANA registry): the node drains; resume on another one.
+  PB_ERR_DRAINING: { status: 503, close: 1012, reaction: 'reconnect' },
 } as const satisfies Record<string, Refusal>;
 
 export type RefusalCode = keyof typeof Refusals;
@@ -53,10 +55,11 @@ export const RefusalMessages: Record<RefusalCode, string> = {
   PB_ERR_CONN_REPLACED: 'A newer connection of the same page took over this one.',
   PB_ERR_CONN_STALE: 'This HTTP connection was replaced by a newer one. Send `hello` again.',
   PB_ERR_TOO_MANY_PAGES: 'The server holds `maxInstances` live pages already. Try again later.',
+  PB_ERR_DRAINING: 'This server is shutting down and takes no new pages or connections. Retry: another server will answer.',
 };
 
 /** Close codes that are not refusals but still need a reaction. */
-const OTHER_CLOSES: Record<number, Reaction> = { 1000: 'end', 1012: 'reconnect' };
+const OTHER_CLOSES: Record<number, Reaction> = { 1000: 'end' };
 
 /** What the runtime does when a connection closes with `code` (network failures: reconnect). */
 export function reactionToClose(code: number): Reaction {

@@ -39,7 +39,8 @@ export async function bundleSource(entry: string): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-function addressed(code: string, prefix: string): ClientBundle {
+/** A bundle's code with its content-hashed URL under `prefix` and its SRI value. */
+export function addressed(code: string, prefix: string): ClientBundle {
   const hash = createHash('sha256').update(code).digest();
   return {
     code,
@@ -57,9 +58,4 @@ export function getClientBundle(): Promise<ClientBundle> {
   })();
   pending.catch(() => { pending = undefined; });
   return pending;
-}
-
-/** Bundles the browser entry `entry` into one minified file served under `${prefix}<hash>.js`. */
-export async function buildBundle(entry: string, prefix: string): Promise<ClientBundle> {
-  return addressed(await bundleSource(entry), prefix);
 }

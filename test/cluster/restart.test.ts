@@ -6,26 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import net from 'node:net';
 import path from 'node:path';
 import { launchBrowser, openPage } from '../e2e/browser.js';
 import { startCli, type CliServer } from '../helpers/cli.js';
 import { REPO } from '../helpers/temp-pages.js';
+import { freePort } from '../helpers/ports.js';
+import { watchTab } from '../helpers/watch-tab.js';
 
 const PAGES = path.join(REPO, 'pages');
 const SECRET = 'restart-test-secret-0123456789';
-
-/** A loopback port that was free a moment ago: both CLI processes are pinned to it. */
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 /** Stops a CLI with SIGTERM, and SIGKILLs it if it has not exited within `ms`. */
 async function stopCli(cli: CliServer | undefined, ms = 10_000): Promise<void> {
@@ -73,24 +62,9 @@ describe('server restart', () => {
     for (let i = 0; i < 3; i++) await page.click('#inc');
     await page.waitForFunction(() => document.getElementById('count')!.textContent === '3', null, { polling: 50, timeout: 10_000 });
 
-    // What the old page's socket goes through: a drop, retries, then the new server's `expired`.
-    const events: Array<{ type: string; reason?: string; code?: number }> = [];
-    await page.exposeFunction('__pbTestLog', (e: { type: string; reason?: string; code?: number }) => events.push(e));
-    await page.evaluate(() => {
-      const log = (window as unknown as { __pbTestLog: (e: unknown) => void }).__pbTestLog;
-      for (const type of ['disconnect', 'reconnecting', 'expired', 'open', 'resume']) {
-        document.serverSocket.addEventListener(type, (e) => {
-          const { reason, code } = e as Event & { reason?: string; code?: number };
-          void log({ type, reason, code });
-        });
-      }
-    });
-
-    // Main-frame navigations from here on: the reload, and nothing else.
-    const navigations: string[] = [];
-    page.on('framenavigated', (frame) => {
-      if (frame === page.mainFrame()) navigations.push(frame.url());
-    });
+    // What the old page's socket goes through (a drop, retries, then the new server's `expired`),
+    // and main-frame navigations from here on: the reload, and nothing else.
+    const { events, navigations } = await watchTab(page);
 
     await stopCli(first);
     expect(first.child.exitCode ?? first.child.signalCode).toBe(0);

@@ -1,0 +1,73 @@
+/**
+ * A real redis-server for a test: on a free loopback port, nothing saved to disk, stopped after.
+ * It can be killed and started again on the same port, as an outage. A missing redis-server is a
+ * failure with the install command, never a skip.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from './ports.js';
+
+export interface TestRedis {
+  port: number;
+  url: string;
+  /** Running now. */
+  readonly up: boolean;
+  /** SIGKILL: an outage as abrupt as a crash. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: nothing was saved). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function spawnRedis(port: number): Promise<ChildProcess> {
+  // Redis needs an explicit port; `--save ''` and no AOF keep it off the disk.
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`redis-server did not start:\n${out}`)); }, 10_000);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server could not run (${err.message}): install it, e.g. apt-get install -y redis-server`));
+    });
+    const onData = (d: Buffer) => {
+      out += d;
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.stdout!.resume();
+        resolve(child);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d) => (out += d));
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited ${code}:\n${out}`)); });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined = await spawnRedis(port);
+  const end = async (signal: NodeJS.Signals) => {
+    const c = child;
+    child = undefined;
+    if (!c) return;
+    c.kill(signal);
+    await exited(c);
+  };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    get up() { return child !== undefined; },
+    kill: () => end('SIGKILL'),
+    async start() {
+      if (!child) child = await spawnRedis(port);
+    },
+    stop: () => end('SIGTERM'),
+  };
+}
