@@ -124,6 +124,8 @@ async function pages(scope: FastifyInstance, rt: Runtime, prometheus: Prometheus
   // after the websocket plugin, whose own onRequest hook must mark an upgrade first so that a
   // refused upgrade's socket is closed after the answer.
   if (options.allowedHosts) scope.addHook('onRequest', hostGuard(options.allowedHosts));
+  // A draining node takes no new pages or connections (src/drain.ts); placed here for the same reason.
+  scope.addHook('onRequest', rt.drain.guard);
   // Dev: the watcher keeps the route table, modules and open pages up to date (src/dev/).
   if (options.dev) await startDev(scope, rt);
 

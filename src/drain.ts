@@ -16,7 +16,7 @@
  * A page that is not durable cannot move: its reconnect reaches a node that answers `expired`, and
  * the tab reloads once.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ResolvedOptions } from './config.js';
 import type { Registry } from './page/registry.js';
@@ -38,6 +38,12 @@ export type DrainOutcome = 'done' | 'timeout';
 
 export interface Drain {
   readonly draining: boolean;
+  /**
+   * The onRequest hook that refuses new work while draining. It goes in pagebound's own scope after
+   * the websocket plugin, whose own onRequest hook must mark an upgrade first: a refused upgrade's
+   * socket is then closed after the answer instead of holding the server's close.
+   */
+  readonly guard: onRequestAsyncHookHandler;
   /** Starts the drain (once; later calls get the same promise) and resolves when it is over. */
   start(): Promise<DrainOutcome>;
 }
@@ -66,19 +72,6 @@ export function registerDrain(app: FastifyInstance, rt: DrainParts): Drain {
     return reply.code(503).send({ status: 'draining' });
   });
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!draining) return;
-    const route = request.routeOptions.url;
-    const p = rt.prefix;
-    const newWork =
-      route === p + '/*' || route === (p || '/') || // a page render: the catch-alls in app.ts
-      route === p + WS_PATH ||
-      route === p + OPEN_PATH ||
-      (route === p + HTTP_SEND_PATH && request.headers[CONN_ID_HEADER] === undefined);
-    if (!newWork) return;
-    await reply.code(503).header('retry-after', '1').header('connection', 'close').send(errorBody(new PB_ERR_DRAINING()));
-  });
-
   const run = async (): Promise<DrainOutcome> => {
     draining = true;
     rt.log.info({ pages: rt.registry.size }, 'draining: health answers 503, no new pages');
@@ -102,14 +95,28 @@ export function registerDrain(app: FastifyInstance, rt: DrainParts): Drain {
     }
 
     const pages = rt.registry.all();
-    for (const page of pages) rt.endpoints.of(page)?.connection?.close(SERVICE_RESTART, 'PB_ERR_DRAINING');
+    for (const page of pages) rt.endpoints.of(page)?.connection?.close(SERVICE_RESTART, 'service restart');
     const budget = rt.options.drainTimeoutMs - (Date.now() - started);
     if ((await within(Promise.all(pages.map((page) => page.settled())), budget)) === 'timeout') outcome = 'timeout';
     rt.log.info({ pages: pages.length }, outcome === 'timeout' ? 'drain timed out' : 'drained');
     return outcome;
   };
 
+  const guard: onRequestAsyncHookHandler = async (request, reply) => {
+    if (!draining) return;
+    const route = request.routeOptions.url;
+    const p = rt.prefix;
+    const newWork =
+      route === p + '/*' || route === (p || '/') || // a page render: the catch-alls in app.ts
+      route === p + WS_PATH ||
+      route === p + OPEN_PATH ||
+      (route === p + HTTP_SEND_PATH && request.headers[CONN_ID_HEADER] === undefined);
+    if (!newWork) return;
+    await reply.code(503).header('retry-after', '1').header('connection', 'close').send(errorBody(new PB_ERR_DRAINING()));
+  };
+
   return {
+    guard,
     get draining() {
       return draining;
     },
