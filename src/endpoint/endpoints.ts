@@ -30,6 +30,7 @@ export class Endpoints {
   readonly #log: FastifyBaseLogger;
   readonly #metrics: () => Metrics;
   #sweep: ReturnType<typeof setInterval> | undefined;
+  #cursor: Iterator<PageEndpoint> | undefined;
 
   /** `metrics` is read on each count, so metrics turned on after start-up are counted too. */
   constructor(limits: EndpointLimits & LivenessLimits, log: FastifyBaseLogger, metrics: () => Metrics = () => noMetrics) {
@@ -93,18 +94,30 @@ export class Endpoints {
     if (this.#live.size === 0) {
       clearInterval(this.#sweep);
       this.#sweep = undefined;
+      this.#cursor = undefined;
       return;
     }
     if (this.#sweep) return;
     const { heartbeatMs, heartbeatTimeoutMs } = this.#limits;
-    this.#sweep = setInterval(() => this.#tick(), Math.min(heartbeatMs, heartbeatTimeoutMs / 4));
+    // Each pass visits every connection within min(hb, timeout/4); it is spread over SLICES ticks so
+    // that 10,000 connections never cost one long pause (a round-trip tail) in a single tick.
+    this.#sweep = setInterval(() => this.#tick(), Math.min(heartbeatMs, heartbeatTimeoutMs / 4) / SLICES);
     this.#sweep.unref();
   }
 
   #tick(): void {
     const now = Date.now();
     const { heartbeatMs, heartbeatTimeoutMs } = this.#limits;
-    for (const endpoint of this.#live) {
+    // A Set's iterator survives additions and deletions: the pass goes on where the last tick stopped.
+    let budget = Math.ceil(this.#live.size / SLICES);
+    while (budget-- > 0) {
+      this.#cursor ??= this.#live.values();
+      const next = this.#cursor.next();
+      if (next.done) {
+        this.#cursor = undefined;
+        break;
+      }
+      const endpoint = next.value;
       const conn = endpoint.connection;
       if (!conn) continue;
       if (conn.present) {
@@ -119,6 +132,9 @@ export class Endpoints {
     }
   }
 }
+
+/** Ticks one liveness pass is spread over. */
+const SLICES = 8;
 
 function refusal(code: RefusalCode, frame: ServerFrame): Hello {
   return { ok: false, code, frame: encode(frame) };
