@@ -5,50 +5,15 @@
  * duplicates and gaps, heartbeat and connect timeouts, the ws → http switch, and stop.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Wire } from '../../../src/protocol/codec.js';
 import type { ServerFrame } from '../../../src/protocol/frames.js';
 import { reactionToClose } from '../../../src/protocol/refusals.js';
-import type { TransportEvents } from '../../../runtime-client/transports/transport.js';
+import { createLink } from '../../../runtime-client/link.js';
 import { installBrowser, type FakeBrowser } from '../../helpers/browser-globals.js';
+import { made, type Fake } from '../../helpers/fake-transports.js';
 
-interface Fake {
-  kind: 'ws' | 'http';
-  base: string;
-  on: TransportEvents;
-  opened?: { id: string; ack: number };
-  sent: Array<Record<string, unknown>>;
-  closedWith?: number | 'default';
-}
+vi.mock('../../../runtime-client/transports/websocket.js', () => import('../../helpers/fake-transports.js'));
+vi.mock('../../../runtime-client/transports/http.js', () => import('../../helpers/fake-transports.js'));
 
-const made = vi.hoisted(() => [] as Fake[]);
-
-vi.mock('../../../runtime-client/transports/websocket.js', () => ({
-  wsTransport: (base: string, on: TransportEvents) => fakeTransport('ws', base, on),
-}));
-vi.mock('../../../runtime-client/transports/http.js', () => ({
-  httpTransport: (base: string, on: TransportEvents) => fakeTransport('http', base, on),
-}));
-
-function fakeTransport(kind: 'ws' | 'http', base: string, on: TransportEvents) {
-  const fake: Fake = { kind, base, on, sent: [] };
-  made.push(fake);
-  return {
-    kind,
-    carriesAcks: kind === 'http',
-    open(id: string, ack: number) {
-      fake.opened = { id, ack };
-    },
-    send(frames: Wire[]) {
-      fake.sent.push(...frames.map((f) => JSON.parse(f) as Record<string, unknown>));
-    },
-    close(code?: number) {
-      fake.closedWith = code ?? 'default';
-    },
-  };
-}
-
-// Imported after the mocks are declared (vi.mock is hoisted anyway; this keeps the order readable).
-const { createLink } = await import('../../../runtime-client/link.js');
 
 const ID = 'V1StGXR8_Z5jdHi6B-myT';
 const HB = 15_000;
