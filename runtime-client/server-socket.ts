@@ -215,7 +215,7 @@ export class ServerSocket extends EventTarget {
   private _push(name: string, data: unknown): number {
     if (this._state > 1) throw closedError();
     if (typeof name !== 'string' || !EVENT_NAME_RE.test(name)) {
-      throw pbError('PB_ERR_EVENT_NAME', `Bad event name ${JSON.stringify(name)}: 1–64 of [A-Za-z0-9_.:-].`);
+      throw pbError('PB_ERR_EVENT_NAME', 'Event names are 1–64 characters of [A-Za-z0-9_.:-].');
     }
     return this._link.channel.push(data === undefined ? { t: 'ev', n: name } : { t: 'ev', n: name, d: data });
   }

@@ -3,11 +3,8 @@
  * read. Outgoing bytes are cut into frames that fit `maxFrameBytes`, and at most 256 KiB may be
  * unacked at once, so a `write` to a slow or offline server waits instead of queueing without bound.
  */
+import { STREAM_CHUNK_BYTES as CHUNK, STREAM_WINDOW_BYTES as WINDOW } from '../src/protocol/constants.js';
 import { pbError } from './errors.js';
-
-/** 32 KiB of bytes is ~43.7 KB of base64: well inside the 64 KiB frame limit. */
-const CHUNK = 32_768;
-const WINDOW = 262_144;
 
 const toBase64 = (bytes: Uint8Array): string => {
   let bin = '';

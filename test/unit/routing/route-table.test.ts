@@ -60,3 +60,50 @@ describe('buildRouteTable', () => {
     expect(() => buildRouteTable(['post-[id].page.ts'])).toThrowError(expect.objectContaining({ code: 'PB_ERR_ROUTE_INVALID' }));
   });
 });
+
+describe('buildRouteTable: the rest of the naming rules', () => {
+  it('takes .page/.socket modules in .ts, .js and .mts, and nothing else', () => {
+    expect(urls(['a.page.js', 'b.page.mts', 'c.socket.js', 'd.socket.mts', 'e.page.tsx', 'f.pages.ts', 'g.page.d.ts'])).toEqual([
+      'page /a <- a.page.js',
+      'page /b <- b.page.mts',
+      'socket /c <- c.socket.js',
+      'socket /d <- d.socket.mts',
+    ]);
+  });
+
+  it('treats the same route in two module extensions as a conflict', () => {
+    expect(() => buildRouteTable(['about.page.ts', 'about.page.js'])).toThrowError(
+      expect.objectContaining({ code: 'PB_ERR_ROUTE_CONFLICT' }),
+    );
+  });
+
+  it('routes a root catch-all and a nested index', () => {
+    expect(urls(['[...all].page.ts', 'shop/cart/index.page.ts'])).toEqual([
+      'page /* <- [...all].page.ts',
+      'page /shop/cart <- shop/cart/index.page.ts',
+    ]);
+  });
+
+  it('never routes dot files or files under a dot or underscore folder', () => {
+    expect(urls(['.x.page.ts', '.well-known/y.page.ts', 'a/_private/z.page.ts'])).toEqual([]);
+  });
+
+  it.each([
+    ['users/[id]/posts/[id].page.ts', 'appears twice'],
+    ['a b.page.ts', 'characters a URL cannot hold'],
+    ['q?x.page.ts', 'characters a URL cannot hold'],
+    ['[1st].page.ts', 'not a valid parameter name'],
+    ['docs/[...].page.ts', 'not a valid parameter name'],
+    ['[[id]].page.ts', 'not a valid parameter name'],
+  ])('refuses %s, saying why and naming the file', (file, why) => {
+    expect.assertions(3);
+    try {
+      buildRouteTable([file]);
+    } catch (err) {
+      const e = err as { code: string; message: string };
+      expect(e.code).toBe('PB_ERR_ROUTE_INVALID');
+      expect(e.message).toContain(file);
+      expect(e.message).toContain(why);
+    }
+  });
+});
