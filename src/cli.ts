@@ -9,11 +9,13 @@ import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
 import { getClientBundle } from './render/client-bundle.js';
 import { isDefinedPage } from './page/define-page.js';
+import { watchRouteTypes, writeRouteTypes } from './routing/route-types.js';
 
-const USAGE = `Usage: pagebound <dev|start|build> [--pages DIR] [--public DIR]
+const USAGE = `Usage: pagebound <dev|start|build|types> [--pages DIR] [--public DIR]
   dev     serve with reload on change and detailed error pages (PORT, HOST)
   start   serve for production (NODE_ENV=production)
-  build   check routes, page modules and templates; bundle the client`;
+  build   check routes, page modules and templates; bundle the client
+  types   write each page's ./$types module (route parameters from its file name)`;
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -24,6 +26,12 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   if (!dev) process.env.NODE_ENV ??= 'production';
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? (dev ? '127.0.0.1' : '0.0.0.0');
+  if (dev) {
+    // Route parameter types: written now and again whenever a page file is added or removed.
+    const pagesDir = path.resolve(argValue(args, '--pages') ?? 'pages');
+    await types(args);
+    watchRouteTypes(pagesDir, (err) => console.error(`pagebound types: ${(err as Error).message}`));
+  }
   const app = await createServer({
     dev,
     pagesDir: argValue(args, '--pages') ?? 'pages',
@@ -39,7 +47,14 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   }
 }
 
+async function types(args: string[]): Promise<void> {
+  const { written, removed } = await writeRouteTypes(path.resolve(argValue(args, '--pages') ?? 'pages'));
+  for (const file of written) console.log(`types  wrote   ${file}`);
+  for (const file of removed) console.log(`types  removed ${file}`);
+}
+
 async function check(args: string[]): Promise<void> {
+  await types(args);
   const pagesDir = path.resolve(argValue(args, '--pages') ?? 'pages');
   const routes = await scanPages(pagesDir);
   const loader = new ModuleLoader(pagesDir);
@@ -63,6 +78,7 @@ try {
   if (command === 'dev') await serve(true, args);
   else if (command === 'start') await serve(false, args);
   else if (command === 'build') await check(args);
+  else if (command === 'types') await types(args);
   else {
     console.error(USAGE);
     process.exitCode = command ? 1 : 0;

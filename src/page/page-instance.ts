@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Cleanup, EventHandler, Page } from './define-page.js';
+import { toEventHandler, type Cleanup, type EventHandler, type Page, type ValidatedEvent } from './define-page.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { Mailbox } from './mailbox.js';
 import { disposeResource, isCleanup } from './resources.js';
 import { ServerChannel, type ChannelLimits } from '../protocol/channel.js';
@@ -121,8 +122,8 @@ export class PageInstance<S = unknown> implements Page<S> {
 
   // ---- the Page API handlers use ----
 
-  on(name: string, handler: EventHandler<S>): void {
-    this.#handlers.set(name, handler);
+  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S> | ValidatedEvent<S, any, Sch>): void {
+    this.#handlers.set(name, toEventHandler(name, handler));
   }
 
   emit(name: string, data?: unknown): void {
@@ -284,7 +285,8 @@ export class PageInstance<S = unknown> implements Page<S> {
       if (this.closed) return;
       this.#channel.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
-      this.#log.error({ err, event: name }, 'event handler failed');
+      // A payload its schema refused is the client's mistake, not the page's: a warning, not an error.
+      this.#log[(err as { code?: unknown })?.code === 'PB_ERR_EVENT_INVALID' ? 'warn' : 'error']({ err, event: name }, 'event handler failed');
       if (!this.closed) this.#reply(s, this.#errorInfo(err, name));
     }
   }

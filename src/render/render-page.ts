@@ -6,7 +6,7 @@ import { nanoid } from 'nanoid';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
-import { isDefinedPage, type Redirect, type RequestContext } from '../page/define-page.js';
+import { isDefinedPage, isRedirect, makeRedirect, type RequestContext } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
 import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
@@ -15,9 +15,6 @@ import { PB_ERR_METHOD_NOT_ALLOWED, PB_ERR_NOT_FOUND } from '../errors.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
-
-const isRedirect = (x: unknown): x is Redirect =>
-  typeof x === 'object' && x !== null && typeof (x as Redirect).redirect === 'string' && typeof (x as Redirect).code === 'number';
 
 function contentSecurityPolicy(nonce: string): string {
   return `script-src 'self' 'nonce-${nonce}'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'`;
@@ -36,7 +33,7 @@ function makeContext(request: FastifyRequest, reply: FastifyReply, params: Recor
     nonce,
     status: (code) => void reply.code(code),
     header: (name, value) => void reply.header(name, value),
-    redirect: (url, code = 303) => ({ redirect: url, code }),
+    redirect: (url, code = 303) => makeRedirect(url, code),
     request,
     reply,
   };
