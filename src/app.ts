@@ -25,13 +25,6 @@ import { registerLiveEndpoints } from './transport/live-endpoints.js';
 import { watchPages } from './dev/watcher.js';
 import { PB_ERR_NOT_FOUND } from './errors.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** pagebound's runtime, for tools and tests. */
-    pagebound: Runtime;
-  }
-}
-
 const plugin: FastifyPluginAsync<PageboundOptions> = async (app: FastifyInstance, opts) => {
   const options = resolveOptions(opts);
   if (!options.secret && !options.dev) {

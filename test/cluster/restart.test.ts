@@ -79,7 +79,7 @@ describe('server restart', () => {
     await page.evaluate(() => {
       const log = (window as unknown as { __pbTestLog: (e: unknown) => void }).__pbTestLog;
       for (const type of ['disconnect', 'reconnecting', 'expired', 'open', 'resume']) {
-        document.serverSocket.addEventListener(type, (e) => {
+        document.serverSocket!.addEventListener(type, (e) => {
           const { reason, code } = e as Event & { reason?: string; code?: number };
           void log({ type, reason, code });
         });
