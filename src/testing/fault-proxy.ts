@@ -151,36 +151,33 @@ export async function startFaultProxy(targetPort: number, host = '127.0.0.1'): P
 
     const frames = new FrameSplitter();
     let pending: { bytes: Buffer; timer: ReturnType<typeof setTimeout> } | undefined;
-    const release = () => {
-      if (!pending) return;
-      clearTimeout(pending.timer);
-      const { bytes } = pending;
+    const takePending = (): Buffer => {
+      clearTimeout(pending!.timer);
+      const { bytes } = pending!;
       pending = undefined;
-      timed(bytes);
+      return bytes;
     };
     return (chunk) => {
+      // The frames of one chunk go out in one write, as they came: many small writes would be slow.
+      const out: Buffer[] = [];
       for (const frame of frames.push(chunk)) {
         if (!frame.data) {
-          timed(frame.bytes);
-          continue;
-        }
-        if (pending) {
+          out.push(frame.bytes);
+        } else if (pending) {
           // The held frame goes after this one: the two are swapped on the wire.
-          timed(frame.bytes);
-          release();
+          out.push(frame.bytes, takePending());
           stats.reordered++;
-          continue;
-        }
-        if (pReorder > 0 && Math.random() < pReorder) {
-          pending = { bytes: frame.bytes, timer: setTimeout(release, REORDER_HOLD_MS) };
-          continue;
-        }
-        timed(frame.bytes);
-        if (pDuplicate > 0 && Math.random() < pDuplicate) {
-          stats.duplicated++;
-          timed(frame.bytes);
+        } else if (pReorder > 0 && Math.random() < pReorder) {
+          pending = { bytes: frame.bytes, timer: setTimeout(() => pending && timed(takePending()), REORDER_HOLD_MS) };
+        } else {
+          out.push(frame.bytes);
+          if (pDuplicate > 0 && Math.random() < pDuplicate) {
+            stats.duplicated++;
+            out.push(frame.bytes);
+          }
         }
       }
+      if (out.length) timed(out.length === 1 ? out[0]! : Buffer.concat(out));
     };
   }
 
@@ -198,6 +195,8 @@ export async function startFaultProxy(targetPort: number, host = '127.0.0.1'): P
       }
       const upstream = net.connect(targetPort, host);
       upstream.on('error', () => {});
+      upstream.setNoDelay(true);
+      client.setNoDelay(true);
       const pair = { client, upstream };
       pairs.add(pair);
       const up = direction(pair, upstream, upgrade);
