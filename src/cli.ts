@@ -9,7 +9,7 @@ import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
 import { getClientBundle } from './render/client-bundle.js';
 import { isDefinedPage } from './page/define-page.js';
-import { watchRouteTypes, writeRouteTypes } from './routing/route-types.js';
+import { typesCommand, watchRouteTypes } from './routing/route-types.js';
 
 const USAGE = `Usage: pagebound <dev|start|build|types> [--pages DIR] [--public DIR]
   dev     serve with reload on change and detailed error pages (PORT, HOST)
@@ -48,9 +48,8 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
 }
 
 async function types(args: string[]): Promise<void> {
-  const { written, removed } = await writeRouteTypes(path.resolve(argValue(args, '--pages') ?? 'pages'));
-  for (const file of written) console.log(`types  wrote   ${file}`);
-  for (const file of removed) console.log(`types  removed ${file}`);
+  const pagesDir = path.resolve(argValue(args, '--pages') ?? 'pages');
+  for (const line of await typesCommand(pagesDir, { ifPresent: args.includes('--if-present') })) console.log(line);
 }
 
 async function check(args: string[]): Promise<void> {

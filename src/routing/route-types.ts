@@ -111,6 +111,16 @@ export async function writeRouteTypes(pagesDir: string): Promise<RouteTypesResul
   return { written, removed };
 }
 
+/**
+ * `pagebound types`: writes the modules and returns what it did, one line per file. With `ifPresent`
+ * a missing pages folder is no error (`npm install` runs it where pagebound is a dependency with no pages).
+ */
+export async function typesCommand(pagesDir: string, opts: { ifPresent?: boolean } = {}): Promise<string[]> {
+  if (opts.ifPresent && !existsSync(pagesDir)) return [];
+  const { written, removed } = await writeRouteTypes(pagesDir);
+  return [...written.map((f) => `types  wrote   ${f}`), ...removed.map((f) => `types  removed ${f}`)];
+}
+
 const PAGE_FILE = /\.page\.(ts|mts|js)$/;
 
 /**

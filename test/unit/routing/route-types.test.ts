@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { buildRouteTable } from '../../../src/routing/route-table.js';
-import { paramsType, routeTypeFiles, typesModuleOf, writeRouteTypes } from '../../../src/routing/route-types.js';
+import { paramsType, routeTypeFiles, typesModuleOf, watchRouteTypes, writeRouteTypes } from '../../../src/routing/route-types.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
@@ -75,5 +75,24 @@ describe('writeRouteTypes', () => {
     const dir = tree({ 'about.page.ts': '', 'about/index.page.ts': '' });
     await writeRouteTypes(dir).catch((err) => expect(err.code).toBe('PB_ERR_ROUTE_CONFLICT'));
     expect(existsSync(path.join(dir, '$types'))).toBe(false);
+  });
+});
+
+describe('watchRouteTypes (dev)', () => {
+  it('writes the module of a page added while watching, and removes it when the page goes', async () => {
+    const dir = tree({ 'index.page.ts': '' });
+    await writeRouteTypes(dir);
+    const errors: unknown[] = [];
+    const stop = watchRouteTypes(dir, (err) => errors.push(err));
+    try {
+      mkdirSync(path.join(dir, 'blog'));
+      writeFileSync(path.join(dir, 'blog/[slug].page.ts'), '');
+      await expect.poll(() => existsSync(path.join(dir, 'blog/$types/[slug].ts')), { timeout: 5000 }).toBe(true);
+      rmSync(path.join(dir, 'blog/[slug].page.ts'));
+      await expect.poll(() => existsSync(path.join(dir, 'blog/$types/[slug].ts')), { timeout: 5000 }).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      stop();
+    }
   });
 });
