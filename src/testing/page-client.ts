@@ -1,6 +1,7 @@
 /**
- * A Node client for one live page, speaking the frames of docs/protocol.md over a real WebSocket:
- * `hello`/`welcome`, numbered events and pushes, acks, heartbeats, and resume after any drop — the
+ * A Node client for one live page, speaking the frames of docs/protocol.md over a real WebSocket or
+ * the HTTP fallback (§5.2): `hello`/`welcome`, numbered events and pushes, acks, heartbeats, and
+ * resume after any drop — the
  * same contract the browser runtime keeps, written independently of it (it shares no code with
  * runtime-client/ or with the server's channel), so a test that passes with it tests the server.
  *
@@ -8,7 +9,9 @@
  * it connected, and whether the page expired.
  */
 import WebSocket from 'ws';
-import { WS_PATH, WS_SID_PREFIX, WS_SUBPROTOCOL } from '../protocol/constants.js';
+import {
+  CONN_ID_HEADER, HTTP_POLL_PATH, HTTP_SEND_PATH, SESSION_ID_HEADER, WS_PATH, WS_SID_PREFIX, WS_SUBPROTOCOL,
+} from '../protocol/constants.js';
 import { realClearTimeout, realSetTimeout, sleep } from './real-timers.js';
 
 type Frame = { t: string; [key: string]: unknown };
@@ -41,20 +44,29 @@ export interface PageClientOptions {
   origin?: string;
   /** Milliseconds between reconnect attempts after a drop. Default 50. */
   retryMs?: number;
+  /** `ws` (default) or `http`: long-poll down, POST up, as the browser falls back to. */
+  transport?: 'ws' | 'http';
 }
 
 export class PageClient {
   /** Every push received, in order, exactly once each. */
   readonly pushes: Push[] = [];
+  /** The event numbers answered, in the order the answers came. */
+  readonly answered: number[] = [];
   /** Connections welcomed so far (1 + resumes). */
   connects = 0;
   /** Why the page ended (`expired` reason or `refused` code), once it has. */
   ended: string | undefined;
 
-  readonly #url: string;
+  readonly #base: string;
   readonly #id: string;
   readonly #opts: Required<PageClientOptions>;
   #ws: WebSocket | undefined;
+  /** HTTP: the connection id from `welcome`, and frames waiting for the one send in flight. */
+  #cid: string | undefined;
+  #outbox: Frame[] = [];
+  #sending = false;
+  #abort = new AbortController();
   #live = false;
   #stopped = false;
   #lastIn = 0;
@@ -71,9 +83,15 @@ export class PageClient {
 
   /** `base` is the server (or fault proxy) URL, `id` the page id from its boot block. */
   constructor(base: string, id: string, opts: PageClientOptions) {
-    this.#url = base.replace(/^http/, 'ws') + WS_PATH;
+    this.#base = base;
     this.#id = id;
-    this.#opts = { origin: new URL(base).origin, retryMs: 50, ...opts };
+    // Options passed as undefined take their defaults too.
+    this.#opts = {
+      cookie: opts.cookie,
+      origin: opts.origin ?? new URL(base).origin,
+      retryMs: opts.retryMs ?? 50,
+      transport: opts.transport ?? 'ws',
+    };
     this.#welcomed = new Promise((resolve, reject) => {
       this.#onWelcome = resolve;
       this.#onEnd = reject;
@@ -83,7 +101,7 @@ export class PageClient {
 
   /** Connects, and resolves once the first `welcome` arrived (rejects if the page is gone). */
   connect(): Promise<void> {
-    this.#open();
+    void this.#loop();
     return this.#welcomed;
   }
 
@@ -102,7 +120,7 @@ export class PageClient {
     if (this.ended) throw new PageCallError('PB_ERR_PAGE_EXPIRED', `The page ended (${this.ended}).`);
     const frame: Frame = data === undefined ? { t: 'ev', s: this.#nextOut++, n: name } : { t: 'ev', s: this.#nextOut++, n: name, d: data };
     this.#unacked.push(frame);
-    if (this.#live) this.#ws?.send(JSON.stringify(frame));
+    if (this.#live) this.#transmit([frame]);
     return frame.s as number;
   }
 
@@ -165,87 +183,168 @@ export class PageClient {
   /** Drops the connection from the client's side, as a network failure would; the client resumes. */
   drop(): void {
     this.#ws?.terminate();
+    this.#abort.abort();
   }
 
   /** Says goodbye (`bye`): the page instance closes. */
   async close(): Promise<void> {
+    const wasLive = this.#live && !this.#stopped;
     this.#stopped = true;
     realClearTimeout(this.#ackTimer);
     const ws = this.#ws;
-    if (ws && ws.readyState === WebSocket.OPEN) {
+    if (wasLive && ws && ws.readyState === WebSocket.OPEN) {
       ws.send(JSON.stringify({ t: 'bye' }));
       ws.close(1000);
       await new Promise<void>((resolve) => {
         ws.once('close', () => resolve());
         realSetTimeout(resolve, 1000);
       });
+    } else if (wasLive && this.#cid) {
+      await this.#post(HTTP_SEND_PATH, [{ t: 'bye' }], { [CONN_ID_HEADER]: this.#cid }).catch(() => {});
     }
     ws?.terminate();
+    this.#abort.abort();
     this.#fail(new PageCallError('PB_ERR_CLOSED', 'The client closed.'));
   }
 
-  #open(): void {
-    if (this.#stopped) return;
-    const ws = new WebSocket(this.#url, [WS_SUBPROTOCOL, `${WS_SID_PREFIX}${this.#id}`], {
-      headers: { cookie: this.#opts.cookie, origin: this.#opts.origin },
-    });
-    this.#ws = ws;
-    ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', v: 1, ack: this.#lastIn })));
-    ws.on('message', (data) => {
-      let frame: Frame;
+  /** Connects, and after every drop waits `retryMs` and resumes, until the page ends or close(). */
+  async #loop(): Promise<void> {
+    while (!this.#stopped) {
       try {
-        frame = JSON.parse(String(data)) as Frame;
+        if (this.#opts.transport === 'http') await this.#runHttp();
+        else await this.#runWs();
       } catch {
-        ws.close(4400);
-        return;
+        // A failed request or a cut connection: resume below.
       }
-      this.#receive(ws, frame);
-      for (const wake of [...this.#waiters]) wake();
-    });
-    ws.on('error', () => {});
-    ws.on('close', () => {
-      if (this.#ws !== ws) return;
       this.#live = false;
-      if (!this.#stopped) void sleep(this.#opts.retryMs).then(() => this.#open());
+      if (!this.#stopped) await sleep(this.#opts.retryMs);
+    }
+  }
+
+  #runWs(): Promise<void> {
+    return new Promise((resolve) => {
+      const ws = new WebSocket(this.#base.replace(/^http/, 'ws') + WS_PATH, [WS_SUBPROTOCOL, `${WS_SID_PREFIX}${this.#id}`], {
+        headers: { cookie: this.#opts.cookie, origin: this.#opts.origin },
+      });
+      this.#ws = ws;
+      ws.on('open', () => ws.send(JSON.stringify({ t: 'hello', v: 1, ack: this.#lastIn })));
+      ws.on('message', (data) => {
+        let frame: Frame;
+        try {
+          frame = JSON.parse(String(data)) as Frame;
+        } catch {
+          ws.close(4400);
+          return;
+        }
+        if (!this.#receive(frame)) ws.close(4400, 'sequence gap');
+      });
+      ws.on('error', () => {});
+      ws.on('close', () => resolve());
     });
   }
 
-  #receive(ws: WebSocket, frame: Frame): void {
+  async #runHttp(): Promise<void> {
+    this.#abort = new AbortController();
+    this.#outbox = [];
+    this.#cid = undefined;
+    const hello = await this.#post(HTTP_SEND_PATH, [{ t: 'hello', v: 1, ack: this.#lastIn }]);
+    if (hello.frames[0]?.t !== 'welcome') {
+      for (const f of hello.frames) this.#receive(f);
+      return;
+    }
+    this.#cid = String(hello.frames[0].cid);
+    this.#receive(hello.frames[0]);
+    while (this.#live && !this.#stopped) {
+      const { status, frames } = await this.#post(HTTP_POLL_PATH, { a: this.#lastIn }, { [CONN_ID_HEADER]: this.#cid });
+      if (status !== 200) return;
+      for (const f of frames) if (!this.#receive(f)) return;
+    }
+  }
+
+  async #post(path: string, body: unknown, extra: Record<string, string> = {}): Promise<{ status: number; frames: Frame[] }> {
+    const res = await fetch(this.#base + path, {
+      method: 'POST',
+      headers: {
+        cookie: this.#opts.cookie, origin: this.#opts.origin, [SESSION_ID_HEADER]: this.#id, 'content-type': 'application/json', ...extra,
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(30_000)]),
+    });
+    const text = await res.text();
+    return { status: res.status, frames: text.startsWith('[') ? (JSON.parse(text) as Frame[]) : [] };
+  }
+
+  /** Sends frames on the current connection: one WebSocket message each, or HTTP batches one at a time (§5.2). */
+  #transmit(frames: Frame[]): void {
+    if (this.#opts.transport === 'ws') {
+      for (const f of frames) this.#ws?.send(JSON.stringify(f));
+      return;
+    }
+    this.#outbox.push(...frames);
+    void this.#flushHttp();
+  }
+
+  async #flushHttp(): Promise<void> {
+    if (this.#sending) return;
+    this.#sending = true;
+    try {
+      while (this.#outbox.length && this.#live && this.#cid) {
+        const batch = this.#outbox.splice(0, 100);
+        const { status, frames } = await this.#post(HTTP_SEND_PATH, batch, { [CONN_ID_HEADER]: this.#cid });
+        if (status !== 200) throw new Error(`send answered ${status}`);
+        for (const f of frames) this.#receive(f);
+      }
+    } catch {
+      // Whether the batch arrived is unknown: the resume's welcome.ack decides what is sent again.
+      this.#outbox = [];
+      this.#live = false;
+      this.#abort.abort();
+    } finally {
+      this.#sending = false;
+    }
+  }
+
+  /** Takes one frame from the server; false on a sequence gap (the connection must be dropped). */
+  #receive(frame: Frame): boolean {
+    for (const wake of [...this.#waiters]) queueMicrotask(wake);
     switch (frame.t) {
       case 'welcome': {
         this.connects++;
         const ack = Number(frame.ack);
         this.#unacked = this.#unacked.filter((f) => (f.s as number) > ack);
         this.#live = true;
-        for (const f of this.#unacked) ws.send(JSON.stringify(f));
+        if (this.#unacked.length) this.#transmit([...this.#unacked]);
         this.#onWelcome?.();
-        return;
+        return true;
       }
       case 'ack':
         this.#unacked = this.#unacked.filter((f) => (f.s as number) > Number(frame.a));
-        return;
+        return true;
       case 'hb':
-        ws.send(JSON.stringify({ t: 'hb', a: this.#lastIn }));
-        return;
+        // Over HTTP each poll carries the ack, and a poll is what the server counts as a heartbeat.
+        if (this.#opts.transport === 'ws') this.#transmit([{ t: 'hb', a: this.#lastIn }]);
+        return true;
       case 'expired':
       case 'refused':
         this.#stopped = true;
         this.ended = String(frame.reason ?? frame.code);
+        this.#abort.abort();
         this.#fail(new PageCallError('PB_ERR_PAGE_EXPIRED', `The page ended (${this.ended}).`));
-        return;
+        return true;
     }
-    if (typeof frame.s !== 'number') return;
+    if (typeof frame.s !== 'number') return true;
     // A frame at or below what was processed is a replay: dropped, as the runtime does (§2.2).
-    if (frame.s <= this.#lastIn) return this.#scheduleAck(ws);
-    if (frame.s !== this.#lastIn + 1) {
-      ws.close(4400, 'sequence gap');
-      return;
+    if (frame.s <= this.#lastIn) {
+      this.#scheduleAck();
+      return true;
     }
+    if (frame.s !== this.#lastIn + 1) return false;
     this.#lastIn = frame.s;
-    this.#scheduleAck(ws);
+    this.#scheduleAck();
     if (frame.t === 'ev') this.pushes.push({ name: String(frame.n), data: frame.d });
     if (frame.t === 're') {
       const re = Number(frame.re);
+      this.answered.push(re);
       this.#answers.set(re, (this.#answers.get(re) ?? 0) + 1);
       const call = this.#calls.get(re);
       this.#calls.delete(re);
@@ -255,12 +354,16 @@ export class PageClient {
         call.reject(new PageCallError(e.code ?? 'PB_ERR_HANDLER', e.message ?? 'The handler failed.'));
       }
     }
+    return true;
   }
 
-  #scheduleAck(ws: WebSocket): void {
+  /** WebSocket: acks coalesced over 20 ms (§3). HTTP needs none: the next poll carries the ack. */
+  #scheduleAck(): void {
+    if (this.#opts.transport !== 'ws') return;
     this.#ackTimer ??= realSetTimeout(() => {
       this.#ackTimer = undefined;
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'ack', a: this.#lastIn }));
+      const ws = this.#ws;
+      if (this.#live && ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'ack', a: this.#lastIn }));
     }, 20);
   }
 

@@ -23,6 +23,8 @@ export interface OpenOptions {
   /** The cookie to render with, to open a second tab of the same browser session. */
   cookie?: string;
   retryMs?: PageClientOptions['retryMs'];
+  /** `ws` (default) or `http` (the long-poll fallback). */
+  transport?: PageClientOptions['transport'];
 }
 
 export interface PageServer {
@@ -83,7 +85,7 @@ export async function startPageServer(opts: ServerOptions = {}): Promise<PageSer
     async open(path, o = {}) {
       const rendered = await server.render(path, o.cookie);
       if (!rendered.id) throw new Error(`${path} rendered ${rendered.status} with no live instance: it declares no handlers, timers or subscriptions.`);
-      const client = Object.assign(new PageClient(o.via ?? url, rendered.id, { cookie: rendered.cookie, retryMs: o.retryMs }), { rendered });
+      const client = Object.assign(new PageClient(o.via ?? url, rendered.id, { cookie: rendered.cookie, retryMs: o.retryMs, transport: o.transport }), { rendered });
       clients.add(client);
       await client.connect();
       return client;

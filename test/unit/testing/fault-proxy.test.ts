@@ -141,6 +141,26 @@ describe('fault proxy', () => {
   });
 });
 
+describe('over the HTTP fallback', () => {
+  it('requests cut mid-way and a stall: every event and push exactly once, in order', async () => {
+    const client = await server.open('/log', { via: proxy.url, transport: 'http' });
+    const before = proxy.cuts;
+    // HTTP answers are resent whole when cut, so the byte budget is larger than for WebSocket.
+    proxy.cutMidStream(true, 1000, 8000);
+    await exchange(client, 100);
+    proxy.cutMidStream(false);
+    expect(proxy.cuts).toBeGreaterThan(before);
+    expect(client.connects).toBeGreaterThan(1);
+    proxy.stall(true);
+    client.send('n', { i: 101 });
+    await sleep(300);
+    expect(log(client)).not.toContain(101);
+    proxy.stall(false);
+    await client.settled(15_000);
+    assertExactlyOnce(log(client), oneTo(101));
+  });
+});
+
 describe('restartable server', () => {
   it('a restart ends every page: the client is told its page expired, and a new render works', async () => {
     const client = await server.open('/log');
