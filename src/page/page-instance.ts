@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import { toEventHandler, type Cleanup, type EventHandler, type Page, type ValidatedEvent } from './define-page.js';
+import { toEventHandler, type Cleanup, type EmitSchemas, type EventHandler, type Page, type ValidatedEvent } from './define-page.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { Mailbox } from './mailbox.js';
 import { disposeResource, isCleanup } from './resources.js';
@@ -122,7 +122,7 @@ export class PageInstance<S = unknown> implements Page<S> {
 
   // ---- the Page API handlers use ----
 
-  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S> | ValidatedEvent<S, any, Sch>): void {
+  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S> | ValidatedEvent<S, EmitSchemas, Sch>): void {
     this.#handlers.set(name, toEventHandler(name, handler));
   }
 
