@@ -1,5 +1,5 @@
 // A form POST handled like PHP: the same page renders the form, and on POST validates and answers.
-import { definePage } from 'pagebound';
+import { definePage } from './$types/contact.js';
 
 export default definePage({
   get: () => ({ title: 'Contact', errors: [], values: { name: '', message: '' }, sent: false }),

@@ -1,8 +1,10 @@
 // The count lives only on the server, in this page's instance; each tab is its own instance.
-import { definePage } from 'pagebound';
+import { z } from 'zod';
+import { definePage } from './$types/counter.js';
 
 export default definePage({
   state: () => ({ count: 0 }),
+  emits: { count: z.number() },
   get: (_ctx, page) => ({ title: 'Counter', count: page.state.count }),
   on: {
     inc(_data, page) {

@@ -1,5 +1,5 @@
 // The seed demo from the ServerSocket proposal: the handler that rendered the page answers its click.
-import { definePage } from 'pagebound';
+import { definePage } from './$types/index.js';
 
 export default definePage({
   get: () => ({ title: 'pagebound' }),

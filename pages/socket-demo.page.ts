@@ -1,5 +1,5 @@
 // A plain page (no instance of its own) that loads the runtime to talk to a separate script.
-import { definePage } from 'pagebound';
+import { definePage } from './$types/socket-demo.js';
 
 export default definePage({
   client: true,

@@ -40,13 +40,6 @@ import type { PrometheusMetrics } from './metrics/prometheus.js';
 import { BASE_PATH, Defaults, WS_SUBPROTOCOL } from './protocol/constants.js';
 import { PB_ERR_COOKIE_SECRET, PB_ERR_CONFIG, PB_ERR_CSRF, PB_ERR_INTERNAL, PB_ERR_NOT_FOUND, errorBody } from './errors.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** pagebound's runtime, for tools and tests. */
-    pagebound: Runtime;
-  }
-}
-
 /** The route pattern of the page a request rendered (`/users/:id`), for the request log line. */
 const pageRoutes = new WeakMap<FastifyRequest, string>();
 export const pageRouteOf = (request: FastifyRequest): string | undefined => pageRoutes.get(request);

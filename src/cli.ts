@@ -18,11 +18,14 @@ import { fromEnv, fromFlags } from './cli/settings.js';
 import { findConfig, loadConfig } from './cli/load-config.js';
 import { buildPages, changedSince, readManifest, DEFAULT_OUT_DIR } from './cli/build-pages.js';
 
-const USAGE = `Usage: pagebound <dev|start|build|cluster> [options]
+import { typesCommand, watchRouteTypes } from './routing/route-types.js';
+
+const USAGE = `Usage: pagebound <dev|start|build|types|cluster> [options]
   dev     serve pages/ with reload on change and detailed error pages
   build   compile pages/ (and pagebound.config.ts) to ${DEFAULT_OUT_DIR}/ and check every route,
           module and template
   start   serve the build with plain Node, for production (NODE_ENV=production)
+  types   write each page's ./$types module (route parameters from its file name)
   cluster redis-server, N nodes and haproxy on this machine [--workers N] [--port 8080] [--node-port 3001]
 
 Options (also in pagebound.config.ts, or the environment; flags win over both):
@@ -61,6 +64,11 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   if (!dev) process.env.NODE_ENV ??= 'production';
   const { config, pagesDir, compiled } = await resolve(dev ? 'dev' : 'start', args);
   const { port = 3000, host = dev ? '127.0.0.1' : '0.0.0.0', ...options } = config;
+  if (dev) {
+    // Route parameter types: written now and again whenever a page file is added or removed.
+    await types(pagesDir);
+    watchRouteTypes(pagesDir, (err) => console.error(`pagebound types: ${(err as Error).message}`));
+  }
   const app = await createServer({ ...options, dev, pagesDir });
   if (!dev && !compiled) app.log.warn('no build for these pages: loading TypeScript on the fly; run `pagebound build` first');
   if (compiled) {
@@ -82,8 +90,14 @@ async function serve(dev: boolean, args: string[]): Promise<void> {
   });
 }
 
+/** `pagebound types`: each page's ./$types module, from its file name (src/routing/route-types.ts). */
+async function types(pagesDir: string, ifPresent = false): Promise<void> {
+  for (const line of await typesCommand(pagesDir, { ifPresent })) console.log(line);
+}
+
 async function build(args: string[]): Promise<void> {
   const { pagesDir, outDir, configFile } = await resolve('build', args);
+  await types(pagesDir);
   await buildPages({ pagesDir, outDir, configFile });
   const compiledPages = path.join(outDir, 'pages');
   // Loading the output with plain Node proves it runs as `start` will, `import 'pagebound'` included.
@@ -108,6 +122,10 @@ try {
   else if (command === 'start') await serve(false, args);
   else if (command === 'build') await build(args);
   else if (command === 'cluster') process.exit(await runCluster(parseClusterArgs(args)));
+  else if (command === 'types') {
+    const { pagesDir } = await resolve('build', args.filter((a) => a !== '--if-present'));
+    await types(pagesDir, args.includes('--if-present'));
+  }
   else {
     console.error(USAGE);
     process.exitCode = command && command !== '--help' ? 1 : 0;

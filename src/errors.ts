@@ -150,6 +150,11 @@ export const PB_ERR_EVENT_UNKNOWN = createError(
   'The page declares no handler for this event name. Add it to `on` or define __serverSocketEvent.',
   400,
 );
+export const PB_ERR_EVENT_INVALID = createError<'PB_ERR_EVENT_INVALID', 400, [string]>(
+  'PB_ERR_EVENT_INVALID',
+  'The data sent with the event "%s" does not match the schema its handler declares. Send data of that shape.',
+  400,
+);
 export const PB_ERR_HANDLER = createError<'PB_ERR_HANDLER', 500, [string]>(
   'PB_ERR_HANDLER',
   'The handler for "%s" failed. The page goes on; see the server log.',

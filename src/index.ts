@@ -1,10 +1,11 @@
 /**
- * pagebound's public API. Everything else under src/ is internal.
+ * pagebound's public API. Everything else under src/ is internal: no type exported here names the
+ * runtime, the registry, a page instance's class or a transport (test/types/public-api.test.ts).
  */
 export { definePage, defineSocket } from './page/define-page.js';
 export type {
-  Page, PageDefinition, SocketDefinition, RequestContext, Redirect, RedirectOptions, EventHandler, EventContext, Cleanup,
-  DefinedPage, DefinedSocket, UploadedFile,
+  Page, PageDefinition, SocketDefinition, RequestContext, Redirect, RedirectOptions, EventHandler, EventContext, ValidatedEvent, Cleanup,
+  DefinedPage, DefinedSocket, UploadedFile, PageDefiner, Params, EmitSchemas, EventMap, ClientContract,
 } from './page/define-page.js';
 export { pagebound } from './app.js';
 export { defineConfig, type PageboundOptions, type PageboundConfig } from './config.js';

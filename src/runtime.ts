@@ -33,3 +33,12 @@ export interface Runtime {
   /** Graceful shutdown for a node behind a load balancer (SIGTERM in the CLI). */
   drain: Drain;
 }
+
+// Declared here, not in app.ts: the public plugin's declarations must not carry this internal type
+// to applications (test/types/public-api.test.ts).
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** pagebound's runtime, for pagebound's own tools and tests; not part of the public API. */
+    pagebound: Runtime;
+  }
+}

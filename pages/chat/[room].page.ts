@@ -1,16 +1,26 @@
 // Pages talk to each other through topics: every page in a room subscribes to that room's topic.
-import { definePage } from 'pagebound';
+// `say` declares its data with a schema: anything else is refused before the handler runs.
+import { z } from 'zod';
+import { definePage } from './$types/[room].js';
 
-interface Message { from: string; text: string }
+const message = z.object({ from: z.string(), text: z.string() });
 
-export default definePage<undefined, { room: string }>({
+export default definePage({
+  state: (ctx) => ({ topic: `chat:${ctx.params.room}` }),
+  emits: { chat: message },
   get: (ctx, page) => {
-    const topic = `chat:${ctx.params.room}`;
-    page.subscribe<Message>(topic, (msg) => page.emit('chat', msg));
-    page.on('say', (data: { text?: unknown }) => {
-      const text = String(data?.text ?? '').trim().slice(0, 500);
-      if (text) page.publish(topic, { from: page.id.slice(0, 4), text });
+    page.subscribe(page.state.topic, (msg) => {
+      const parsed = message.safeParse(msg);
+      if (parsed.success) page.emit('chat', parsed.data);
     });
     return { title: `Chat: ${ctx.params.room}`, room: ctx.params.room };
+  },
+  on: {
+    say: {
+      schema: z.object({ text: z.string().trim().min(1).max(500) }),
+      handler({ text }, page) {
+        page.publish(page.state.topic, { from: page.id.slice(0, 4), text });
+      },
+    },
   },
 });

@@ -24,7 +24,7 @@ import { ensureSession } from '../session/session.js';
 import { injectClient } from '../render/inject-client.js';
 import type { ClientBundle } from '../render/client-bundle.js';
 import type { PageInstance } from '../page/page-instance.js';
-import { isDefinedPage, type DefinedPage, type RequestContext } from '../page/define-page.js';
+import { isDefinedPage, makeRedirect, type DefinedPage, type RequestContext } from '../page/define-page.js';
 import { DevEvent, type DevError } from '../protocol/dev-events.js';
 import { toDevError } from './overlay-data.js';
 import { stateFits } from './state-shape.js';
@@ -290,7 +290,7 @@ export class DevLoop {
       flashed: undefined,
       base: this.#rt.prefix,
       flash: () => {},
-      redirect: (url) => ({ redirect: url, code: 303 }),
+      redirect: (url) => makeRedirect(url, 303),
       request: undefined as never,
       reply: undefined as never,
     };

@@ -4,16 +4,29 @@
  * A page is PHP that never ends: the method handler (`get`, `post`, …) renders the response, and
  * whatever it set up — `state`, closures passed to `page.on`, timers, subscriptions, owned
  * resources — stays alive in the page instance for the events its browser tab sends later.
+ *
+ * Types flow from the declaration, never from generics: `state` types `page.state`, an event's
+ * Standard Schema types its data (and is checked before the handler runs), `emits` types
+ * `page.emit`, and the route parameters come from the file name through the generated
+ * `./$types/<page>.js` module (src/routing/route-types.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { isStandardSchema, issuePaths, validateEvent } from './validate-event.js';
+import { PB_ERR_EVENT_INVALID } from '../errors.js';
 
 /** Marks values made by definePage/defineSocket; a symbol from the global registry survives module reloads. */
 export const PAGE_BRAND: unique symbol = Symbol.for('pagebound.page') as never;
 export const SOCKET_BRAND: unique symbol = Symbol.for('pagebound.socket') as never;
+/** Marks a value made by `ctx.redirect()`: a redirect is recognised by this brand, never by its shape. */
+export const REDIRECT_BRAND: unique symbol = Symbol.for('pagebound.redirect') as never;
+
+/** Route parameters, all strings: `users/[id].page.ts` → `{ id }`; a catch-all is the rest of the path. */
+export type Params = { readonly [name: string]: string };
 
 /** What a method handler gets about the request, and how it shapes the response. */
-export interface RequestContext<P extends Record<string, string> = Record<string, string>> {
+export interface RequestContext<P extends Params = Params> {
   /** Route parameters: `users/[id].page.ts` gives `params.id`; a catch-all gives the rest of the path. */
   readonly params: P;
   readonly query: Record<string, string | string[]>;
@@ -21,11 +34,11 @@ export interface RequestContext<P extends Record<string, string> = Record<string
   readonly cookies: Record<string, string | undefined>;
   /** The parsed body on POST/PUT/PATCH: form fields (urlencoded or multipart) or JSON. */
   readonly body: Record<string, unknown> | undefined;
-  /** Files of a multipart form (`enctype="multipart/form-data"`), read within `maxUploadBytes` each. */
+  /** The files of a multipart form, read within `maxUploadBytes`, `maxUploadFiles`. */
   readonly files: readonly UploadedFile[];
-  /** The message `flash()`ed by the previous request (shown once), also in the template as `it.flash`. */
+  /** The one-shot message a previous request left with `ctx.flash()` (also `it.flash`), if any. */
   readonly flashed: string | undefined;
-  /** The path pagebound is mounted under (`''` at the root; `'/app'` with `prefix: '/app'`), also `it.base`. */
+  /** The prefix pagebound is registered under (`''` at the root), for links: `${ctx.base}/users`. */
   readonly base: string;
   readonly method: string;
   /** Path and query of the request. */
@@ -37,17 +50,17 @@ export interface RequestContext<P extends Record<string, string> = Record<string
   /** Sets a response header. A CR, LF or other control character in it makes the request a 500 (`PB_ERR_HEADER_INVALID`). */
   header(name: string, value: string): void;
   /**
+   * Leaves a one-shot message for the next page this browser renders (after a redirect, typically):
+   * it appears there as `it.flash` once. Up to 1024 characters.
+   */
+  flash(message: string): void;
+  /**
    * Ends the request with a redirect instead of a page (default 303 See Other, right after a POST).
    * Only to this site unless `{ allowOtherHost: true }` (`PB_ERR_REDIRECT_HOST`), and only to
    * http(s) URLs (`PB_ERR_REDIRECT_SCHEME`), so `ctx.redirect(ctx.query.next)` cannot become an open redirect.
    * @example ctx.redirect('/thanks'); ctx.redirect('https://pay.example/', { allowOtherHost: true, code: 302 })
    */
   redirect(url: string, codeOrOptions?: number | RedirectOptions): Redirect;
-  /**
-   * Leaves a one-shot message for the next page this browser renders (after a redirect, typically):
-   * it appears there as `it.flash` once. Up to 1024 characters.
-   */
-  flash(message: string): void;
   /** Escape hatches to Fastify. */
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
@@ -72,13 +85,32 @@ export interface UploadedFile {
   readonly data: Buffer;
 }
 
-/** Returned by `ctx.redirect()`. */
-export interface Redirect { readonly redirect: string; readonly code: number }
+/** Returned by `ctx.redirect()`; only that function makes one. */
+export interface Redirect {
+  readonly [REDIRECT_BRAND]: true;
+  readonly redirect: string;
+  readonly code: number;
+}
+
+export const makeRedirect = (url: string, code: number): Redirect => ({ [REDIRECT_BRAND]: true, redirect: url, code });
+export const isRedirect = (x: unknown): x is Redirect =>
+  typeof x === 'object' && x !== null && (x as Partial<Redirect>)[REDIRECT_BRAND] === true;
 
 export type Cleanup = (() => unknown) | { close(): unknown } | Disposable | AsyncDisposable;
 
+/**
+ * What a page pushes, by name: `emits: { count: z.number() }`. Used for types (`page.emit` and the
+ * browser's listeners); pushes are not validated at run time, the server trusts its own code.
+ */
+export type EmitSchemas = { readonly [name: string]: StandardSchemaV1 };
+
+type EmitData<E extends EmitSchemas, K extends keyof E> = StandardSchemaV1.InferInput<E[K]>;
+/** The data argument of `emit`: optional only when the declared data may be undefined. */
+type EmitArgs<E extends EmitSchemas, K extends keyof E> =
+  undefined extends EmitData<E, K> ? [data?: EmitData<E, K>] : [data: EmitData<E, K>];
+
 /** The live page instance, as handlers see it. */
-export interface Page<S = unknown> {
+export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
   /** The page id (SessionID). */
   readonly id: string;
   /** The route pattern this instance was rendered for, e.g. `/chat/:room`. */
@@ -88,12 +120,12 @@ export interface Page<S = unknown> {
   /** Aborted when the instance closes. */
   readonly signal: AbortSignal;
   readonly closed: boolean;
-  /** Handles client event `name` (registered while rendering, or later). */
-  on(name: string, handler: EventHandler<S>): void;
-  /** Pushes event `name` to this page's client only. */
-  emit(name: string, data?: unknown): void;
+  /** Handles client event `name` (registered while rendering, or later): a function, or `{ schema, handler }`. */
+  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S, E> | ValidatedEvent<S, E, Sch>): void;
+  /** Pushes event `name` to this page's client only. With `emits` declared, only those names and data. */
+  emit<K extends keyof E & string>(name: K, ...data: EmitArgs<E, K>): void;
   /** Same as `emit('message', data)`. */
-  send(data: unknown): void;
+  send(...data: 'message' extends keyof E ? EmitArgs<E, 'message'> : [data: never]): void;
   /** Keeps `resource` until the page closes, then disposes it (Symbol.asyncDispose, Symbol.dispose, close(), or a function). */
   own<T extends Cleanup>(resource: T): T;
   /** A timer whose callback runs in the page's mailbox and that is cleared when the page closes. */
@@ -122,79 +154,177 @@ export interface EventContext {
   readonly signal: AbortSignal;
 }
 
-export type EventHandler<S = unknown> = (data: any, page: Page<S>, event: EventContext) => unknown;
+/** An event handler without a schema: its data is whatever JSON the client sent, so `unknown`. */
+export type EventHandler<S = unknown, E extends EmitSchemas = EmitSchemas> = (data: unknown, page: Page<S, E>, event: EventContext) => unknown;
 
-type MethodHandler<S, P extends Record<string, string>> = (
-  ctx: RequestContext<P>,
-  page: Page<S>,
-) => Record<string, unknown> | Redirect | void | Promise<Record<string, unknown> | Redirect | void>;
-
-interface LiveHandlers<S> {
-  /** Named event handlers: `on: { test_click(data, page) {} }`. Only these names are accepted. */
-  on?: Record<string, EventHandler<S>>;
-  /** Catch-all for event names without a named handler. */
-  __serverSocketEvent?(name: string, data: any, page: Page<S>, event: EventContext): unknown;
-  /** Runs once when the instance closes. */
-  onClose?(page: Page<S>): unknown;
+/** An event handler whose data is checked by `schema` before it runs, and typed by it. */
+export interface ValidatedEvent<S, E extends EmitSchemas, Sch extends StandardSchemaV1, R = unknown> {
+  readonly schema: Sch;
+  handler(data: StandardSchemaV1.InferOutput<Sch>, page: Page<S, E>, event: EventContext): R;
 }
 
-export interface PageDefinition<S = undefined, P extends Record<string, string> = Record<string, string>>
-  extends LiveHandlers<S> {
+/**
+ * The `on` object: each entry is a plain handler (data `unknown`) or `{ schema, handler }` whose data
+ * is the schema's output. `On` maps each name to that data type; TypeScript infers it per entry
+ * (a reverse mapped type), which also gives each handler its contextual types.
+ */
+export type EventMap<S, E extends EmitSchemas, On> = {
+  [K in keyof On]: EventHandler<S, E> | ValidatedEvent<S, E, StandardSchemaV1<unknown, On[K]>>;
+};
+
+/** What the browser may send and gets back, per event: read by `pagebound/client` (PageSocket). */
+type ClientEvents<H> = {
+  [K in keyof H & string]: H[K] extends { readonly schema: infer Sch extends StandardSchemaV1; handler(...a: never[]): infer R }
+    ? { data: StandardSchemaV1.InferInput<Sch>; reply: Awaited<R> }
+    : H[K] extends (...a: never[]) => infer R ? { data: unknown; reply: Awaited<R> } : never;
+};
+type ClientPushes<E extends EmitSchemas> = { [K in keyof E & string]: StandardSchemaV1.InferInput<E[K]> };
+
+/**
+ * Type-only facts a browser script reads from `typeof page` (no value at run time). A string key,
+ * as Standard Schema's `~standard`, so the client declarations can read it without importing the server's.
+ */
+export interface ClientContract<H, E extends EmitSchemas> {
+  /** Declared events: name → `{ data, reply }`. None declared: the client may send any name. */
+  events: ClientEvents<H>;
+  /** Pushes: name → data. */
+  emits: ClientPushes<E>;
+}
+
+/** What a method handler returns: the template's data, a redirect, or nothing. */
+type MethodResult = Record<string, unknown> | Redirect | void | Promise<Record<string, unknown> | Redirect | void>;
+
+interface LiveHandlers<S, E extends EmitSchemas> {
+  /** What the page pushes (`page.emit`), by name, as Standard Schemas. Types only. */
+  emits?: E;
+  /** Catch-all for event names without a named handler. */
+  __serverSocketEvent?(name: string, data: unknown, page: Page<S, E>, event: EventContext): unknown;
+  /** Runs once when the instance closes. */
+  onClose?(page: Page<S, E>): unknown;
+}
+
+export interface PageDefinition<S = undefined, P extends Params = Params, E extends EmitSchemas = EmitSchemas>
+  extends LiveHandlers<S, E> {
   /** Template file, relative to the page file. Default: the page's name with `.eta` (`counter.page.ts` → `counter.eta`). */
   template?: string;
   /** Inline Eta template instead of a file. */
   inline?: string;
   /** Layout template relative to the page file, or false for none. Default: the nearest `_layout.eta` up the folder tree. */
   layout?: string | false;
+  // Method signatures, not function-typed properties: their parameters compare bivariantly, which
+  // lets the generated `./$types` modules narrow `P` on the very same `definePage` function.
   /** Creates the instance's state for each render. */
-  state?: (ctx: RequestContext<P>) => S;
+  state?(ctx: RequestContext<P>): S;
   /** Keep an instance even with no handlers (a page that only pushes). Default: live when it has handlers, timers, subscriptions or owned resources. */
   live?: boolean;
   /** Load the browser runtime on a page that is not live, for `new ServerSocket(path)`. Default false. */
   client?: boolean;
-  get?: MethodHandler<S, P>;
-  post?: MethodHandler<S, P>;
-  put?: MethodHandler<S, P>;
-  patch?: MethodHandler<S, P>;
-  delete?: MethodHandler<S, P>;
+  get?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
+  post?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
+  put?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
+  patch?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
+  delete?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
 }
 
-export interface DefinedPage<S = any, P extends Record<string, string> = any> extends PageDefinition<S, P> {
+/**
+ * Named event handlers: `on: { inc(data, page) {} }` or `on: { add: { schema, handler(data, page) {} } }`.
+ * Only these names are accepted. `H` is the object as written, kept for the browser's types (replies).
+ */
+type WithEvents<Def, S, E extends EmitSchemas, On, H> = Def & { on?: EventMap<S, E, On> & H };
+
+/** What definePage returns: the definition with its handlers ready to run (schemas checked first). */
+export interface DefinedPage<S = unknown, P extends Params = Params, E extends EmitSchemas = EmitSchemas, H = unknown>
+  extends PageDefinition<S, P, E> {
+  readonly on?: Readonly<Record<string, EventHandler<S, E>>>;
   readonly [PAGE_BRAND]: true;
+  /** Types for the browser side; never set. */
+  readonly '~pagebound'?: ClientContract<H, E>;
 }
 
-export interface SocketDefinition<S = undefined> extends LiveHandlers<S> {
+export interface SocketDefinition<S = undefined, E extends EmitSchemas = EmitSchemas> extends LiveHandlers<S, E> {
   state?: () => S;
   /** Runs when a client opens this socket module with `new ServerSocket(path)`. */
-  open?(page: Page<S>): unknown;
+  open?(page: Page<S, E>): unknown;
 }
 
-export interface DefinedSocket<S = any> extends SocketDefinition<S> {
+export interface DefinedSocket<S = unknown, E extends EmitSchemas = EmitSchemas, H = unknown> extends SocketDefinition<S, E> {
+  readonly on?: Readonly<Record<string, EventHandler<S, E>>>;
   readonly [SOCKET_BRAND]: true;
+  readonly '~pagebound'?: ClientContract<H, E>;
+}
+
+/**
+ * `definePage` with the route parameters fixed: what the generated `./$types/<page>.js` exports, so
+ * `definePage({...})` in `users/[id].page.ts` knows `ctx.params.id` with no generics.
+ */
+export type PageDefiner<P extends Params> = <S = undefined, const E extends EmitSchemas = EmitSchemas, On = {}, H = {}>(
+  definition: WithEvents<PageDefinition<S, P, E>, S, E, On, H>,
+) => DefinedPage<S, P, E, H>;
+
+/**
+ * Wraps each `on` entry into one function: a schema entry validates the data first and, on failure,
+ * answers `PB_ERR_EVENT_INVALID` without calling its handler. Checked once, here, so a malformed entry
+ * fails when the page module loads rather than on the first event.
+ */
+export function toEventHandler<S, E extends EmitSchemas>(
+  name: string,
+  entry: EventHandler<S, E> | { readonly schema: StandardSchemaV1; handler(data: never, page: Page<S, E>, event: EventContext): unknown },
+): EventHandler<S, E> {
+  if (typeof entry === 'function') return entry;
+  if (typeof entry !== 'object' || entry === null || typeof entry.handler !== 'function' || !isStandardSchema(entry.schema)) {
+    throw new TypeError(`The handler for "${name}" must be a function or { schema, handler } with a Standard Schema (zod, valibot, …)`);
+  }
+  const { schema } = entry;
+  const handler = entry.handler.bind(entry) as (data: unknown, page: Page<S, E>, event: EventContext) => unknown;
+  return async (data, page, event) => {
+    const checked = await validateEvent(schema, data);
+    if (!checked.ok) throw invalidEvent(name, checked.issues);
+    return handler(checked.value, page, event);
+  };
+}
+
+/** The client is told the code and a fixed message (`expose`); the issue paths go to the server log only. */
+function invalidEvent(name: string, issues: ReadonlyArray<StandardSchemaV1.Issue>): Error {
+  const err = new PB_ERR_EVENT_INVALID(name);
+  Object.defineProperty(err, 'expose', { value: true });
+  Object.defineProperty(err, 'issues', { value: issuePaths(issues), enumerable: true });
+  return err;
+}
+
+function normalizeEvents<S, E extends EmitSchemas>(on: unknown): Readonly<Record<string, EventHandler<S, E>>> | undefined {
+  if (on === undefined) return undefined;
+  if (typeof on !== 'object' || on === null) throw new TypeError('`on` must be an object of event handlers');
+  const out: Record<string, EventHandler<S, E>> = {};
+  for (const [name, entry] of Object.entries(on)) out[name] = toEventHandler<S, E>(name, entry);
+  return Object.freeze(out);
 }
 
 /**
  * Declares a page.
  * @example
+ * import { z } from 'zod';
+ * import { definePage } from './$types/todo.js';   // or from 'pagebound' for a page without parameters
  * export default definePage({
- *   state: () => ({ count: 0 }),
- *   get: (ctx, page) => ({ count: page.state.count }),
- *   on: { inc(_data, page) { page.emit('count', ++page.state.count) } },
+ *   state: () => ({ items: [] as string[] }),
+ *   emits: { added: z.string() },
+ *   get: (ctx, page) => ({ items: page.state.items }),
+ *   on: {
+ *     add: { schema: z.object({ text: z.string().max(200) }), handler({ text }, page) { page.state.items.push(text); page.emit('added', text); } },
+ *   },
  * });
  */
-export function definePage<S = undefined, P extends Record<string, string> = Record<string, string>>(
-  definition: PageDefinition<S, P>,
-): DefinedPage<S, P> {
-  return Object.freeze({ ...definition, [PAGE_BRAND]: true as const });
-}
+export const definePage: PageDefiner<Params> = (definition) =>
+  Object.freeze({ ...definition, on: normalizeEvents(definition.on), [PAGE_BRAND]: true as const }) as never;
 
 /**
  * Declares a socket-only module (`pages/**\/*.socket.ts`), reached with `new ServerSocket('/path')`.
  * @example
  * export default defineSocket({ on: { ping: () => 'pong' } });
  */
-export function defineSocket<S = undefined>(definition: SocketDefinition<S>): DefinedSocket<S> {
-  return Object.freeze({ ...definition, [SOCKET_BRAND]: true as const });
+export function defineSocket<S = undefined, const E extends EmitSchemas = EmitSchemas, On = {}, H = {}>(
+  definition: WithEvents<SocketDefinition<S, E>, S, E, On, H>,
+): DefinedSocket<S, E, H> {
+  return Object.freeze({ ...definition, on: normalizeEvents(definition.on), [SOCKET_BRAND]: true as const }) as never;
 }
 
 export const isDefinedPage = (x: unknown): x is DefinedPage =>

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Cleanup, EventContext, EventHandler, Page } from './define-page.js';
+import { toEventHandler, type Cleanup, type EmitSchemas, type EventContext, type EventHandler, type Page, type ValidatedEvent } from './define-page.js';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { Mailbox } from './mailbox.js';
 import { disposeResource, isCleanup } from './resources.js';
 import { LifecycleMachine, type Lifecycle } from './lifecycle.js';
@@ -136,8 +137,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   // ---- the Page API handlers use ----
 
-  on(name: string, handler: EventHandler<S>): void {
-    (this.#handlers ??= new Map()).set(name, handler);
+  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S> | ValidatedEvent<S, EmitSchemas, Sch>): void {
+    (this.#handlers ??= new Map()).set(name, toEventHandler(name, handler));
   }
 
   emit(name: string, data?: unknown): void {
@@ -293,7 +294,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
       if (result === settled || this.closed) return;
       this.#outlet.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
-      this.#log.error({ err, event: name }, 'event handler failed');
+      // A payload its schema refused is the client's mistake, not the page's: a warning, not an error.
+      this.#log[(err as { code?: unknown })?.code === 'PB_ERR_EVENT_INVALID' ? 'warn' : 'error']({ err, event: name }, 'event handler failed');
       this.devOnError?.(err);
       this.#reply(s, this.#errorInfo(err, name));
     }

@@ -6,7 +6,7 @@ import { nanoid } from 'nanoid';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
-import { isDefinedPage, type Redirect, type RedirectOptions, type RequestContext } from '../page/define-page.js';
+import { isDefinedPage, isRedirect, makeRedirect, type Redirect, type RedirectOptions, type RequestContext } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
 import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
@@ -19,10 +19,6 @@ import { clearFlash, readFlash, setFlash } from '../forms/flash.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 type Method = (typeof METHODS)[number];
-
-/** Redirects made by `ctx.redirect()`, which checked the target: a look-alike object is only data. */
-const issued = new WeakSet<object>();
-const isRedirect = (x: unknown): x is Redirect => typeof x === 'object' && x !== null && issued.has(x);
 
 /** Whether the request is still the handler's to shape: after a timeout its answer is already out. */
 interface Turn { over: boolean }
@@ -57,9 +53,7 @@ function makeContext(
     redirect: (url, codeOrOptions?: number | RedirectOptions) => {
       const o = typeof codeOrOptions === 'number' ? { code: codeOrOptions } : codeOrOptions ?? {};
       const location = redirectLocation(url, `${request.protocol}://${request.host}`, o.allowOtherHost === true);
-      const made: Redirect = { redirect: location, code: o.code ?? 303 };
-      issued.add(made);
-      return made;
+      return makeRedirect(location, o.code ?? 303);
     },
     request,
     reply,

@@ -8,7 +8,9 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { fixture } from '../helpers/temp-pages.js';
 import { renderLive } from '../helpers/live-client.js';
 import { startChaosProxy, type ChaosProxy } from '../helpers/chaos-proxy.js';
-import { ResumingClient, type TransportKind } from '../helpers/resuming-client.js';
+import { PageClient, type PageClientOptions } from '../../src/testing/page-client.js';
+
+type TransportKind = NonNullable<PageClientOptions['transport']>;
 
 const COUNT = 2000;
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -35,7 +37,8 @@ describe.each<TransportKind>(['ws', 'http'])('chaos over %s', (transport) => {
   it(`delivers ${COUNT} events each way exactly once, in order, across ≥ 20 resets, many mid-frame`, async () => {
     const page = await renderLive(proxy.url, '/');
     const instance = server.app.pagebound.registry.get(page.id)!;
-    const client = new ResumingClient(proxy.url, page.id, page.cookie, transport);
+    // The testing kit's client: an independent implementation of the protocol's client side.
+    const client = new PageClient(proxy.url, page.id, { cookie: page.cookie, transport });
     const cutsBefore = proxy.cuts;
     // Two kinds of cut: after a random number of bytes (often mid-frame), and at random moments.
     // HTTP answers are resent whole when cut, so its byte budget is larger than WebSocket's.
@@ -43,7 +46,7 @@ describe.each<TransportKind>(['ws', 'http'])('chaos over %s', (transport) => {
     let monkey: ReturnType<typeof setTimeout> | undefined;
     const unleash = () => { monkey = setTimeout(() => { proxy.cutAll(); unleash(); }, 100 + Math.random() * 250); };
     unleash();
-    client.start();
+    void client.connect().catch(() => {});
     try {
       client.send('pushes', { count: COUNT, perTick: 10, everyMs: 25 });
       for (let i = 1; i <= COUNT; i++) {
@@ -52,20 +55,17 @@ describe.each<TransportKind>(['ws', 'http'])('chaos over %s', (transport) => {
         if (i % 10 === 0) await new Promise((r) => setTimeout(r, 25));
       }
       // Done when every push has arrived and every event has been answered (so its handler ran).
-      await client.until(() => client.received.filter((f) => f.n === 'p').length >= COUNT &&
-        client.received.filter((f) => f.t === 're').length >= COUNT + 1, 60_000);
+      await client.until(() => client.pushed('p').length >= COUNT && client.answered.length >= COUNT + 1, 60_000);
     } finally {
       clearTimeout(monkey);
       proxy.cutMidStream(false);
     }
-    const pushes = client.received.filter((f) => f.t === 'ev' && f.n === 'p').map((f) => f.d);
-    expect(pushes).toEqual(range(COUNT));
+    expect(client.pushed('p')).toEqual(range(COUNT));
     expect(instance.state.log).toEqual(range(COUNT));
     // Every event was answered once: one `re` per client event, none twice.
-    const answered = client.received.filter((f) => f.t === 're').map((f) => f.re);
-    expect(answered).toEqual(range(COUNT + 1));
+    expect(client.answered).toEqual(range(COUNT + 1));
     expect(proxy.cuts - cutsBefore).toBeGreaterThanOrEqual(20);
     expect(client.connects).toBeGreaterThanOrEqual(20);
-    client.stop();
+    await client.close();
   }, 90_000);
 });

@@ -60,7 +60,7 @@ async function open(prepare?: (ctx: BrowserContext) => Promise<unknown>): Promis
   await w.page.evaluate(() => {
     window.seen = [];
     for (const type of ['open', 'resume', 'disconnect', 'reconnecting', 'expired', 'close']) {
-      document.serverSocket.addEventListener(type, (e) => {
+      document.serverSocket!.addEventListener(type, (e) => {
         const { code, reason } = e as Event & { code?: number; reason?: string };
         window.seen.push([type, code, reason].filter((x) => x !== undefined && x !== '').join(':'));
       });
@@ -74,7 +74,7 @@ async function sendingThrough(page: Page, during: () => Promise<void>): Promise<
   await page.evaluate(() => {
     const w = window as unknown as { n: number; timer: number };
     w.n = 0;
-    w.timer = window.setInterval(() => document.serverSocket.send('log', ++w.n), 4);
+    w.timer = window.setInterval(() => document.serverSocket!.send('log', ++w.n), 4);
   });
   await during();
   return page.evaluate(() => {
@@ -84,7 +84,7 @@ async function sendingThrough(page: Page, during: () => Promise<void>): Promise<
   });
 }
 
-const got = (page: Page) => page.evaluate(() => document.serverSocket.call<unknown[]>('got'));
+const got = (page: Page) => page.evaluate(() => document.serverSocket!.call('got') as Promise<unknown[]>);
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Waits until the socket has resumed `n` times (a stale pb-connected class could race a drop). */
 const resumed = (page: Page, n: number) =>
@@ -93,22 +93,22 @@ const resumed = (page: Page, n: number) =>
 describe('ServerSocket API', () => {
   it('call() resolves with the result or rejects with the code; send() failures fire `error`', async () => {
     const { page } = await open();
-    expect(await page.evaluate(() => document.serverSocket.call('add', { a: 2, b: 40 }))).toBe(42);
+    expect(await page.evaluate(() => document.serverSocket!.call('add', { a: 2, b: 40 }))).toBe(42);
     const failure = await page.evaluate(() =>
-      document.serverSocket.call('fail').catch((e: { code: string; message: string }) => [e.code, e.message]),
+      document.serverSocket!.call('fail').catch((e: { code: string; message: string }) => [e.code, e.message]),
     );
     expect(failure).toEqual(['PB_ERR_HANDLER', 'boom']);
     const event = await page.evaluate(
       () =>
         new Promise((resolve) => {
-          document.serverSocket.addEventListener('error', (e) => resolve([e.error.code, e.message]), { once: true });
-          document.serverSocket.send('fail');
+          document.serverSocket!.addEventListener('error', (e) => resolve([e.error.code, e.message]), { once: true });
+          document.serverSocket!.send('fail');
         }),
     );
     expect(event).toEqual(['PB_ERR_HANDLER', 'boom']);
     const thrown = await page.evaluate(() => {
       try {
-        document.serverSocket.send('bad name!');
+        document.serverSocket!.send('bad name!');
       } catch (e) {
         return (e as { code: string }).code;
       }
@@ -125,8 +125,8 @@ describe('ServerSocket API', () => {
       }),
     );
     await page.evaluate(() => {
-      document.serverSocket.addEventListener('message', alert);
-      document.serverSocket.send('say', 'You clicked the button');
+      document.serverSocket!.addEventListener('message', alert);
+      document.serverSocket!.send('say', 'You clicked the button');
     });
     expect(await message).toBe('You clicked the button');
   });
@@ -137,16 +137,16 @@ describe('ServerSocket API', () => {
       () =>
         new Promise<number[]>((resolve) => {
           const seen: number[] = [];
-          document.serverSocket.addEventListener('tick', (e) => {
+          document.serverSocket!.addEventListener('tick', (e) => {
             seen.push(e.data as number);
             if (seen.length === 100) resolve(seen);
           });
-          document.serverSocket.send('push', 100);
+          document.serverSocket!.send('push', 100);
         }),
     );
     expect(ticks).toEqual(oneTo(100));
     const echoed = await page.evaluate(async () => {
-      const s = document.serverSocket;
+      const s = document.serverSocket!;
       const n = 600 * 1024;
       const data = Uint8Array.from({ length: n }, (_, i) => i % 251);
       const written = s.write(data);
@@ -206,7 +206,7 @@ describe('data-on-* bindings', () => {
 describe('delivery across connection failures', () => {
   it('WebSocket: events sent through three drops arrive exactly once, in order; a pending call survives', async () => {
     const { page, id } = await open();
-    const slow = page.evaluate(() => document.serverSocket.call('slow'));
+    const slow = page.evaluate(() => document.serverSocket!.call('slow'));
     const sent = await sendingThrough(page, async () => {
       for (let i = 0; i < 3; i++) {
         await resumed(page, i);
@@ -227,10 +227,10 @@ describe('delivery across connection failures', () => {
     dropConnection(id);
     await page.waitForFunction(() => document.documentElement.classList.contains('pb-reconnecting'));
     await page.evaluate(() => {
-      for (let i = 1; i <= 20; i++) document.serverSocket.send('log', i);
+      for (let i = 1; i <= 20; i++) document.serverSocket!.send('log', i);
     });
     await page.waitForTimeout(1500);
-    expect(await page.evaluate(() => document.serverSocket.readyState)).toBe(0);
+    expect(await page.evaluate(() => document.serverSocket!.readyState)).toBe(0);
     const back = Date.now();
     await context!.setOffline(false);
     await connected(page);
@@ -246,7 +246,7 @@ describe('delivery across connection failures', () => {
   it('HTTP long-poll: the same API, and exactly-once through drops', async () => {
     const { page, id } = await open((ctx) => ctx.addInitScript(() => sessionStorage.setItem('pb.transport', 'http')));
     expect(await page.evaluate(() => window.__pagebound!.stats.transport)).toBe('http');
-    expect(await page.evaluate(() => document.serverSocket.call('add', { a: 1, b: 2 }))).toBe(3);
+    expect(await page.evaluate(() => document.serverSocket!.call('add', { a: 1, b: 2 }))).toBe(3);
     const sent = await sendingThrough(page, async () => {
       for (let i = 0; i < 2; i++) {
         await resumed(page, i);
@@ -265,7 +265,7 @@ describe('delivery across connection failures', () => {
       'http',
       'http',
     ]);
-    expect(await page.evaluate(() => document.serverSocket.call('add', { a: 1, b: 1 }))).toBe(2);
+    expect(await page.evaluate(() => document.serverSocket!.call('add', { a: 1, b: 1 }))).toBe(2);
   });
 
   it('a connection gone silent is dropped after 2 × heartbeat and resumed', async () => {
@@ -281,7 +281,7 @@ describe('delivery across connection failures', () => {
     );
     live[0]!.frozen = true;
     const t = Date.now();
-    await page.evaluate(() => document.serverSocket.send('log', 'while silent'));
+    await page.evaluate(() => document.serverSocket!.send('log', 'while silent'));
     await page.waitForFunction(() => window.seen.includes('resume'), null, { timeout: 10_000 });
     expect(Date.now() - t).toBeLessThan(2 * HB + 2000);
     expect(await got(page)).toEqual(['while silent']);
@@ -292,7 +292,7 @@ describe('end of an instance', () => {
   it('expired: reloads once; expiring again within 10 s leaves the page marked pb-expired', async () => {
     const { page, id } = await open();
     const reloaded = page.waitForEvent('framenavigated');
-    await page.evaluate(() => document.serverSocket.send('quit'));
+    await page.evaluate(() => document.serverSocket!.send('quit'));
     await reloaded;
     await connected(page);
     const id2 = await page.evaluate(() => JSON.parse(document.getElementById('pb-boot')!.textContent!).id as string);
@@ -301,15 +301,15 @@ describe('end of an instance', () => {
       () =>
         new Promise((resolve) => {
           const seen: string[] = [];
-          document.serverSocket.addEventListener('expired', (e) => seen.push('expired:' + e.reason));
-          document.serverSocket.addEventListener('close', (e) => resolve([...seen, 'close:' + e.code]));
-          document.serverSocket.send('quit');
+          document.serverSocket!.addEventListener('expired', (e) => seen.push('expired:' + e.reason));
+          document.serverSocket!.addEventListener('close', (e) => resolve([...seen, 'close:' + e.code]));
+          document.serverSocket!.send('quit');
         }),
     );
     expect(events).toEqual(['expired:closed', 'close:4410']);
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => JSON.parse(document.getElementById('pb-boot')!.textContent!).id)).toBe(id2);
-    expect(await page.evaluate(() => [document.documentElement.className, document.serverSocket.readyState])).toEqual([
+    expect(await page.evaluate(() => [document.documentElement.className, document.serverSocket!.readyState])).toEqual([
       'pb-expired',
       3,
     ]);
@@ -318,8 +318,8 @@ describe('end of an instance', () => {
   it('expired with preventDefault(): no reload', async () => {
     const { page } = await open();
     await page.evaluate(() => {
-      document.serverSocket.addEventListener('expired', (e) => e.preventDefault());
-      document.serverSocket.send('quit');
+      document.serverSocket!.addEventListener('expired', (e) => e.preventDefault());
+      document.serverSocket!.send('quit');
     });
     await page.waitForFunction(() => document.documentElement.classList.contains('pb-expired'));
     await page.waitForTimeout(300);
@@ -339,6 +339,6 @@ describe('end of an instance', () => {
       id,
     );
     await page.waitForTimeout(1000);
-    expect(await page.evaluate(() => [window.seen, document.serverSocket.readyState])).toEqual([['close:4409'], 3]);
+    expect(await page.evaluate(() => [window.seen, document.serverSocket!.readyState])).toEqual([['close:4409'], 3]);
   });
 });

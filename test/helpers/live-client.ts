@@ -3,16 +3,16 @@
  * session cookie, then speaks the frames of docs/protocol.md over a real WebSocket.
  */
 import WebSocket from 'ws';
+import { cookieOf, pageIdOf } from '../../src/testing/page-server.js';
 
 export interface RenderedPage { id: string; cookie: string; html: string }
 
 export async function renderLive(base: string, path: string, cookie?: string): Promise<RenderedPage> {
   const res = await fetch(base + path, { headers: cookie ? { cookie } : {} });
   const html = await res.text();
-  const id = /"id":"((?:[a-z0-9]{1,16}\.)?[A-Za-z0-9_-]{21,})"/.exec(html)?.[1];
+  const id = pageIdOf(html);
   if (!id) throw new Error(`no live page at ${path}: ${res.status}`);
-  const set = res.headers.get('set-cookie');
-  return { id, html, cookie: set ? set.split(';')[0]! : cookie ?? '' };
+  return { id, html, cookie: cookieOf(res.headers.get('set-cookie')) || (cookie ?? '') };
 }
 
 export class WsClient {

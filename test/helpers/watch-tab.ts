@@ -13,7 +13,7 @@ export async function watchTab(page: Page): Promise<{ events: SocketEvent[]; nav
   await page.evaluate(() => {
     const log = (window as unknown as { __pbTestLog: (e: unknown) => void }).__pbTestLog;
     for (const type of ['disconnect', 'reconnecting', 'expired', 'open', 'resume']) {
-      document.serverSocket.addEventListener(type, (e) => {
+      document.serverSocket!.addEventListener(type, (e) => {
         const { reason, code } = e as Event & { reason?: string; code?: number };
         void log({ type, reason, code });
       });

@@ -12,7 +12,8 @@ describe('PageInstance mailbox', () => {
   it('runs one page\'s async handlers one at a time, in arrival order', async () => {
     const page = makePage();
     const log: string[] = [];
-    page.on('work', async (data: { n: number; ms: number }) => {
+    page.on('work', async (raw) => {
+      const data = raw as { n: number; ms: number };
       log.push(`start ${data.n}`);
       await new Promise((r) => setTimeout(r, data.ms));
       log.push(`end ${data.n}`);

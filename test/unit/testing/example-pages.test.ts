@@ -1,0 +1,55 @@
+/**
+ * The example site tested the way docs/testing.md tells authors to: the counter mounted in-process,
+ * and two chat tabs through a connection that drops.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { REPO } from '../../helpers/temp-pages.js';
+import {
+  mountPage, pageMatchers, startFaultProxy, startPageServer, type FaultProxy, type PageServer,
+} from '../../../src/testing/index.js';
+
+expect.extend(pageMatchers);
+const pagesDir = path.join(REPO, 'pages');
+
+describe('pages/counter', () => {
+  it('counts on the server, pushes each count, and keeps it in page.state', async () => {
+    const page = await mountPage('/counter', { pagesDir });
+    try {
+      expect(page.html).toContain('<output id="count">0</output>');
+      expect(await page.call('inc')).toBe(1);
+      expect(await page.call('inc')).toBe(2);
+      expect([await page.next('count'), await page.next('count')]).toEqual([1, 2]);
+      expect(page.state).toEqual({ count: 2 });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('pages/chat/[room]', () => {
+  let server: PageServer;
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    server = await startPageServer({ pagesDir });
+    proxy = await startFaultProxy(server.port);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await server?.close();
+  });
+
+  it('a message said in one tab reaches the other once, across a dropped connection; bad data is refused', async () => {
+    const alice = await server.open('/chat/kit', { via: proxy.url });
+    const bob = await server.open('/chat/kit');
+    await alice.call('say', { text: 'one' });
+    proxy.cutAll();
+    alice.send('say', { text: '  two  ' });
+    await expect(alice.call('say', { text: '' })).rejects.toMatchObject({ code: 'PB_ERR_EVENT_INVALID' });
+    await alice.settled();
+    await bob.until(() => bob.pushed('chat').length === 2);
+    expect(bob.pushed<{ text: string }>('chat').map((m) => m.text)).toEqual(['one', 'two']);
+    expect(alice).toHaveHandledEachEventOnce();
+    expect(alice.connects).toBeGreaterThanOrEqual(2);
+  });
+});
