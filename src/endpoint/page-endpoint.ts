@@ -7,7 +7,7 @@
 import { encode, type Wire } from '../protocol/codec.js';
 import { CloseCode, PROTOCOL_VERSION } from '../protocol/constants.js';
 import type { ClientFrame, ExpiredReason } from '../protocol/frames.js';
-import { Refusals, type RefusalCode } from '../protocol/refusals.js';
+import { isFinal, Refusals, type RefusalCode } from '../protocol/refusals.js';
 import { Inbox, Outbox } from '../protocol/sequence.js';
 import type { OutgoingFrame, PageActor, PageOutlet } from '../page/outlet.js';
 import type { Connection } from './connection.js';
@@ -198,9 +198,9 @@ export class PageEndpoint implements PageOutlet {
     return undefined;
   }
 
-  /** Ends `conn` with a refusal: its frame, when it has one, then its close code. */
+  /** Ends `conn` with a refusal: a `refused` frame when it ends the page, then its close code. */
   refuse(conn: Connection, code: RefusalCode): void {
-    conn.control(encode({ t: 'refused', code }));
+    if (isFinal(code)) conn.control(encode({ t: 'refused', code }));
     conn.close(Refusals[code].close || CloseCode.PROTOCOL, code);
   }
 

@@ -58,6 +58,13 @@ export const RefusalMessages: Record<RefusalCode, string> = {
   PB_ERR_DRAINING: 'This server is shutting down and takes no new pages or connections. Retry: another server will answer.',
 };
 
+/**
+ * Whether a refusal ends the page for the client (it is sent a `refused` frame before the close).
+ * The others only end the connection: the client reconnects and resends, so they carry no frame
+ * (a `refused` frame ends the socket in the runtime).
+ */
+export const isFinal = (code: RefusalCode): boolean => Refusals[code].reaction === 'expire' || Refusals[code].reaction === 'fail';
+
 /** Close codes that are not refusals but still need a reaction. */
 const OTHER_CLOSES: Record<number, Reaction> = { 1000: 'end' };
 

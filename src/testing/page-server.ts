@@ -64,7 +64,14 @@ export function cookieOf(setCookie: string | string[] | null | undefined): strin
 
 export async function startPageServer(opts: ServerOptions = {}): Promise<PageServer> {
   const options: ServerOptions = { logger: false, publicDir: false, dev: false, ...opts };
+  // Every TCP socket the server accepts, upgraded ones included: a crash cuts them all at once.
+  const sockets = new Set<import('node:net').Socket>();
+  const track = (a: FastifyInstance) => a.server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   let app = await createServer(options);
+  track(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   const url = `http://127.0.0.1:${port}`;
@@ -92,11 +99,12 @@ export async function startPageServer(opts: ServerOptions = {}): Promise<PageSer
     },
     async restart({ crash = false } = {}) {
       if (crash) {
-        for (const ws of app.websocketServer.clients) ws.terminate();
+        for (const socket of sockets) socket.destroy();
         app.server.closeAllConnections();
       }
       await app.close();
       app = await createServer(options);
+      track(app);
       await app.listen({ port, host: '127.0.0.1' });
     },
     async close() {

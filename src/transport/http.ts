@@ -12,7 +12,7 @@ import type { PageEndpoint } from '../endpoint/page-endpoint.js';
 import { decodeClientBatch, decodePoll, encode, encodeBatch, type Wire } from '../protocol/codec.js';
 import { CloseCode, CONN_ID_HEADER, Defaults, HTTP_POLL_PATH, HTTP_SEND_PATH, SESSION_ID_HEADER } from '../protocol/constants.js';
 import type { ClientFrame } from '../protocol/frames.js';
-import { Refusals, type RefusalCode } from '../protocol/refusals.js';
+import { isFinal, Refusals, type RefusalCode } from '../protocol/refusals.js';
 import { originGuard, readSession } from '../session/session.js';
 import { PB_ERR_CONN_STALE, PB_ERR_FRAME_TOO_LARGE, PB_ERR_PROTOCOL, errorBody } from '../errors.js';
 
@@ -153,7 +153,9 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
           return answer(reply, [...conn.takeControl(), endpoint.ackFrame()], taken.code);
         }
         conn.close(Refusals[taken.code].close);
-        return answer(reply, [encode({ t: 'refused', code: taken.code })], taken.code);
+        // The status alone tells the client what to do (reconnect with backoff); no `refused` frame,
+        // which would end the page.
+        return answer(reply, isFinal(taken.code) ? [encode({ t: 'refused', code: taken.code })] : [], taken.code);
       }
       return answer(reply, [...conn.takeControl(), endpoint.ackFrame()]);
     });

@@ -12,7 +12,7 @@ import type { Connection } from '../endpoint/connection.js';
 import type { PageEndpoint } from '../endpoint/page-endpoint.js';
 import { decodeClient, encode, type Wire } from '../protocol/codec.js';
 import { CloseCode, WS_PATH, WS_SID_PREFIX } from '../protocol/constants.js';
-import { Refusals, type RefusalCode } from '../protocol/refusals.js';
+import { isFinal, Refusals, type RefusalCode } from '../protocol/refusals.js';
 import { originGuard, readSession } from '../session/session.js';
 
 export function pageIdFromProtocols(header: string | undefined): string | undefined {
@@ -111,7 +111,7 @@ class WsConnection implements Connection {
 
   #refuse(code: RefusalCode, frame?: Wire): void {
     this.#done = true;
-    this.control(frame ?? encode({ t: 'refused', code }));
+    if (frame || isFinal(code)) this.control(frame ?? encode({ t: 'refused', code }));
     this.close(Refusals[code].close || CloseCode.PROTOCOL, code);
   }
 

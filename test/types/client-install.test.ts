@@ -1,6 +1,8 @@
 /**
  * `pagebound/client` as an application sees it: pagebound installed under node_modules (a symlink
  * to this repository, as `npm link` or a workspace makes), outside this repository's own tsconfig.
+ * The link resolves to the sources through the `pagebound-source` condition; the published build's
+ * declarations are checked from a real tarball in test/cluster/package.test.ts.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,8 @@ const config = (types: string[]) => JSON.stringify({
   compilerOptions: {
     module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true,
     lib: ['ES2022', 'DOM'], types, skipLibCheck: true,
+    // The link points at this repository's sources, not a build (test/cluster/package.test.ts installs the built package).
+    customConditions: ['pagebound-source'],
   },
   include: ['*.ts'],
 });

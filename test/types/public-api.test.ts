@@ -12,11 +12,11 @@ import { REPO } from '../helpers/temp-pages.js';
 import * as api from '../../src/index.js';
 import { scratchCopy, tsc } from './tsc.js';
 
-const VALUES = ['createServer', 'definePage', 'defineSocket', 'errors', 'pagebound'];
+const VALUES = ['createServer', 'defineConfig', 'definePage', 'defineSocket', 'errors', 'pagebound'];
 const TYPES = [
-  'Cleanup', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventHandler', 'EventMap', 'Page',
-  'PageDefiner', 'PageDefinition', 'PageboundOptions', 'Params', 'PubSub', 'Redirect', 'RequestContext',
-  'ServerOptions', 'SocketDefinition', 'ValidatedEvent',
+  'Cleanup', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
+  'PageDefiner', 'PageDefinition', 'PageboundConfig', 'PageboundOptions', 'Params', 'PubSub', 'Redirect', 'RedirectOptions',
+  'RequestContext', 'ServerOptions', 'SocketDefinition', 'UploadedFile', 'ValidatedEvent',
 ];
 const INTERNAL = [
   'runtime', 'page/registry', 'page/page-instance', 'page/module-loader', 'page/mailbox', 'page/create-instance',
