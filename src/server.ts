@@ -55,6 +55,12 @@ function frameworkError(error: FastifyError, request: FastifyRequest, reply: Fas
   void reply.code(status).type('text/html; charset=utf-8').send(plainErrorHtml(status));
 }
 
+/** Whether the logger writes info lines (Fastify's `logger: false` logger is silent). */
+function logsRequests(log: FastifyInstance['log']): boolean {
+  const pinoLike = log as { isLevelEnabled?: (level: string) => boolean; level?: string };
+  return pinoLike.isLevelEnabled ? pinoLike.isLevelEnabled('info') : pinoLike.level !== undefined && pinoLike.level !== 'silent';
+}
+
 export async function createServer(opts: ServerOptions = {}): Promise<FastifyInstance> {
   const { logger, trustProxy, prettyLogs, requestTimeoutMs, connectionTimeoutMs, ...pageOptions } = opts;
   const dev = pageOptions.dev ?? process.env.NODE_ENV !== 'production';
@@ -89,12 +95,16 @@ export async function createServer(opts: ServerOptions = {}): Promise<FastifyIns
     frameworkErrors: frameworkError,
   });
   if (!dev) app.setErrorHandler(withoutInternals);
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info({
-      method: request.method, url: request.url, route: pageRouteOf(request) ?? request.routeOptions.url,
-      status: reply.statusCode, ms: Math.round(reply.elapsedTime),
-    }, 'request');
-  });
+  // Only when the line would be written: a hook per request is not free.
+  if (logsRequests(app.log)) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info({
+        method: request.method, url: request.url, route: pageRouteOf(request) ?? request.routeOptions.url,
+        status: reply.statusCode, ms: Math.round(reply.elapsedTime),
+      }, 'request');
+      done();
+    });
+  }
   await app.register(pagebound, pageOptions);
   return app;
 }

@@ -64,7 +64,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   readonly #life: LifecycleMachine;
   /** Handlers added with `page.on()`; the definition's own are read from #kind. Made on first use. */
   #handlers: Map<string, EventHandler<S>> | undefined;
-  readonly #mailbox: Mailbox;
+  /** Made on first use: a render that leaves nothing live never needs one. */
+  #box: Mailbox | undefined;
   #outletMade: PageOutlet | undefined;
   #abort: AbortController | undefined;
   readonly #cleanups: Cleanup[] = [];
@@ -80,7 +81,6 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     this.id = id;
     this.route = route;
     this.#life = new LifecycleMachine(shared, (reason) => void this.close(reason));
-    this.#mailbox = new Mailbox((err) => this.#report(err, 'task'));
   }
 
   /** The browser session that owns the page; set once, when it is admitted. */
@@ -100,17 +100,26 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     return this.#abort.signal;
   }
   get mailboxSize(): number {
-    return this.#mailbox.size;
+    return this.#box?.size ?? 0;
   }
   /** Whether a live client holds a connection to the page right now (see Registry's eviction). */
   get held(): boolean {
     return this.#outletMade?.holding ?? false;
   }
   get mailboxBytes(): number {
-    return this.#mailbox.weight;
+    return this.#box?.weight ?? 0;
   }
   get streamBacklog(): number {
     return this.#stream?.readableLength ?? 0;
+  }
+
+  get #mailbox(): Mailbox {
+    if (!this.#box) {
+      this.#box = new Mailbox((err) => this.#report(err, 'task'));
+      // A closed page's mailbox takes nothing, even one made after the close.
+      if (this.closed) this.#box.close();
+    }
+    return this.#box;
   }
 
   /** Made on first use: a page that never turns live (most renders) never gets an endpoint. */
@@ -243,7 +252,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   async #doClose(reason: string): Promise<void> {
     this.#life.to('closed');
-    this.#mailbox.close();
+    this.#box?.close();
     // A string reason: an aborted signal without one builds a DOMException and its stack.
     this.#abort?.abort('page closed');
     this.#log.debug({ reason }, 'page closed');
