@@ -20,6 +20,8 @@ export interface Connection {
   readonly bufferedBytes: number;
   /** Whether the endpoint must send heartbeats; an HTTP poll's answer proves liveness by itself. */
   readonly wantsHeartbeat: boolean;
+  /** Whether every answer already carries the ack (HTTP sends are answered with one), so no standalone `ack` is sent. */
+  readonly carriesAcks: boolean;
   /** True while the peer is demonstrably there (an HTTP long-poll is held open). */
   readonly present: boolean;
   /**

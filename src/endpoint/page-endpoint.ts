@@ -251,7 +251,7 @@ export class PageEndpoint implements PageOutlet {
   }
 
   #scheduleAck(): void {
-    if (this.#ackTimer !== undefined) return;
+    if (this.#ackTimer !== undefined || this.#conn?.carriesAcks) return;
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
       const conn = this.#conn;

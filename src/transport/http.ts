@@ -23,6 +23,7 @@ const MAX_CONTROL = 16;
 class HttpConnection implements Connection {
   readonly kind = 'http' as const;
   readonly wantsHeartbeat = false;
+  readonly carriesAcks = true;
   readonly bufferedBytes = 0;
   readonly cid = nanoid();
   readonly endpoint: PageEndpoint;

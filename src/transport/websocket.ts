@@ -44,6 +44,7 @@ export function registerWebSocket(app: FastifyInstance, rt: Runtime): void {
 class WsConnection implements Connection {
   readonly kind = 'ws' as const;
   readonly wantsHeartbeat = true;
+  readonly carriesAcks = false;
   readonly present = false;
   readonly holds = true;
   readonly #socket: WebSocket;

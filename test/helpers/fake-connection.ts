@@ -13,6 +13,7 @@ import type { ClientFrame } from '../../src/protocol/frames.js';
 export class RecordingConnection implements Connection {
   readonly kind = 'ws' as const;
   readonly wantsHeartbeat = true;
+  readonly carriesAcks = false;
   present = false;
   holds = true;
   bufferedBytes = 0;
