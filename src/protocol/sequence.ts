@@ -17,12 +17,25 @@ export class Inbox {
     return this.#last;
   }
 
+  /** Continues from `last` (a durable page restored on another node, docs/protocol.md §7.4). */
+  restore(last: number): void {
+    this.#last = last;
+  }
+
   accept(s: number): Verdict {
     if (s <= this.#last) return 'duplicate';
     if (s !== this.#last + 1) return 'gap';
     this.#last = s;
     return 'new';
   }
+}
+
+/** An outbox's numbers and unacked frames, as plain data. */
+export interface OutboxPosition<P> {
+  next: number;
+  acked: number;
+  floor: number;
+  kept: Array<{ s: number; payload: P }>;
 }
 
 export interface Kept<P> {
@@ -113,6 +126,23 @@ export class Outbox<P> {
     if (ack > this.lastSent) return 'unknown';
     if (ack < this.#floor - 1) return 'replay-overflow';
     return null;
+  }
+
+  /** Where this outbox stands, kept frames included: what a durable page commits. */
+  position(): OutboxPosition<P> {
+    const kept: Array<{ s: number; payload: P }> = [];
+    for (let i = this.#head; i < this.#kept.length; i++) kept.push({ s: this.#kept[i]!.s, payload: this.#kept[i]!.payload });
+    return { next: this.#next, acked: this.#acked, floor: this.#floor, kept };
+  }
+
+  /** Continues from a committed position; `bytesOf` measures each kept payload. */
+  restore(at: OutboxPosition<P>, bytesOf: (payload: P) => number): void {
+    this.#kept = at.kept.map((k) => ({ s: k.s, payload: k.payload, bytes: bytesOf(k.payload) }));
+    this.#head = 0;
+    this.#bytes = this.#kept.reduce((n, k) => n + k.bytes, 0);
+    this.#next = at.next;
+    this.#acked = at.acked;
+    this.#floor = at.floor;
   }
 
   clear(): void {
