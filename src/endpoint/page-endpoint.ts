@@ -237,7 +237,8 @@ export class PageEndpoint implements PageOutlet {
         }
         const verdict = this.#in.accept(frame.s);
         if (verdict === 'gap') return { ok: false, code: 'PB_ERR_PROTOCOL' };
-        this.#scheduleAck();
+        // A durable page acks a new frame once a commit holds it (`release`).
+        if (this.#held === undefined || verdict === 'duplicate') this.#scheduleAck();
         if (verdict === 'new') {
           if (frame.t === 'ev') {
             this.page.takeEvent(frame.s, frame.n, frame.d, bytes);
