@@ -2,6 +2,8 @@
 import { definePage } from 'pagebound';
 
 export default definePage({
+  // Survives its node: the count is committed after each click and restored on another node.
+  durable: true,
   state: () => ({ count: 0 }),
   get: (_ctx, page) => ({ title: 'Counter', count: page.state.count }),
   on: {

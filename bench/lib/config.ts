@@ -4,7 +4,7 @@
  * are too short to quote). BENCH_SMOKE=1 is a seconds-long run of the harness itself (npm test runs it).
  * BENCH_ONLY=render,live,roundtrip,idle,many,cluster runs a subset.
  */
-export const SCENARIOS = ['render', 'live', 'roundtrip', 'idle', 'many', 'cluster'] as const;
+export const SCENARIOS = ['render', 'live', 'roundtrip', 'idle', 'many', 'cluster', 'durable'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {
