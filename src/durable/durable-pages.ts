@@ -84,7 +84,7 @@ export class DurablePages {
     instance.state = snapshot.state;
     await rt.registry.admit(instance, sessionId, address);
     const endpoint = rt.endpoints.of(instance)!;
-    endpoint.restore(snapshot.at);
+    endpoint.restore(snapshot.at, stored.frames.filter((f) => f.s < snapshot.at.out.next) as never);
     const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log);
     instance.durable = recorder;
     try {

@@ -3,9 +3,12 @@
  * with no Redis. It keeps the same rules as Redis, so a page behaves the same, but it survives
  * nothing across processes: a restart loses every page as for a page that is not durable.
  */
-import type { DurableStore, StoredPage } from './store.js';
+import type { DurableStore, FrameChanges, StoredPage } from './store.js';
 
-interface Entry extends StoredPage {
+interface Entry {
+  epoch: number;
+  data: string;
+  frames: Map<number, string>;
   expiresAt: number;
 }
 
@@ -16,17 +19,22 @@ export class MemoryStore implements DurableStore {
   readonly #pages = new Map<string, Entry>();
   #sweptAt = Date.now();
 
-  async commit(pageId: string, epoch: number, data: string, ttlMs: number): Promise<boolean> {
+  async commit(pageId: string, epoch: number, data: string, changes: FrameChanges, ttlMs: number): Promise<boolean> {
     this.#sweep();
     const cur = this.#live(pageId);
     if (cur ? cur.epoch !== epoch : epoch !== 1) return false;
-    this.#pages.set(pageId, { epoch, data, expiresAt: Date.now() + ttlMs });
+    const frames = cur?.frames ?? new Map<number, string>();
+    for (const f of changes.add) frames.set(f.s, f.payload);
+    for (const s of frames.keys()) if (s <= changes.dropThrough) frames.delete(s);
+    this.#pages.set(pageId, { epoch, data, frames, expiresAt: Date.now() + ttlMs });
     return true;
   }
 
   async read(pageId: string): Promise<StoredPage | undefined> {
     const cur = this.#live(pageId);
-    return cur && { epoch: cur.epoch, data: cur.data };
+    if (!cur) return undefined;
+    const frames = [...cur.frames].sort((a, b) => a[0] - b[0]).map(([s, payload]) => ({ s, payload }));
+    return { epoch: cur.epoch, data: cur.data, frames };
   }
 
   async claim(pageId: string, epoch: number, ttlMs: number): Promise<number | undefined> {

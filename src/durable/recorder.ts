@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PageEndpoint } from '../endpoint/page-endpoint.js';
 import type { DurableHooks, PageInstance } from '../page/page-instance.js';
 import { logIdOf } from '../page/page-instance.js';
-import type { DurableStore } from './store.js';
+import type { DurableStore, StoredFrame } from './store.js';
 import { encodeSnapshot, stateJson } from './snapshot.js';
 
 export interface RecorderOptions {
@@ -22,6 +22,8 @@ interface Pending {
   data: string;
   in: number;
   out: number;
+  /** Frames up to this number may go from the store: acked, or trimmed past the replay window. */
+  dropThrough: number;
 }
 
 /** Closes that leave the page for another node: this process stopping, or the page claimed away. */
@@ -40,6 +42,10 @@ export class Recorder implements DurableHooks {
   /** The last client frame the state has taken in. */
   #inDone: number;
   #pending: Pending | undefined;
+  /** The last server frame taken into a snapshot so far. */
+  #captured: number;
+  /** Frames taken into snapshots and not yet stored, oldest first: each commit adds only these. */
+  #unstored: StoredFrame[] = [];
   #writing: Promise<void> | undefined;
   #fenced = false;
 
@@ -54,6 +60,8 @@ export class Recorder implements DurableHooks {
     this.#opts = opts;
     this.#log = log;
     endpoint.hold();
+    // A restored endpoint's frames are in the store already; a new page's are all to be added.
+    this.#captured = epoch > 1 ? endpoint.lastSent : 0;
   }
 
   get epoch(): number {
@@ -74,7 +82,15 @@ export class Recorder implements DurableHooks {
       return;
     }
     const at = this.#endpoint.position(this.#inDone);
-    this.#pending = { data: encodeSnapshot(this.#page.route, this.#session, state, at), in: at.in, out: at.out.next - 1 };
+    const out = at.out.next - 1;
+    if (out > this.#captured) {
+      for (const f of this.#endpoint.framesAfter(this.#captured)) this.#unstored.push(f);
+      this.#captured = out;
+    }
+    this.#pending = {
+      data: encodeSnapshot(this.#page.route, this.#session, state, at), in: at.in, out,
+      dropThrough: Math.max(at.out.acked, at.out.floor - 1),
+    };
     this.#writing ??= this.#write();
   }
 
@@ -103,8 +119,11 @@ export class Recorder implements DurableHooks {
         const p = this.#pending;
         this.#pending = undefined;
         let stored: boolean;
+        // Frames already acked need not be stored at all.
+        while (this.#unstored.length > 0 && this.#unstored[0]!.s <= p.dropThrough) this.#unstored.shift();
+        const add = this.#unstored.length;
         try {
-          stored = await this.#store.commit(this.#page.id, this.#epoch, p.data, this.#opts.durableTtlMs);
+          stored = await this.#store.commit(this.#page.id, this.#epoch, p.data, { add: this.#unstored.slice(0, add), dropThrough: p.dropThrough }, this.#opts.durableTtlMs);
         } catch (err) {
           // A closed page stops here: the snapshot before stays, and nothing of this one was sent.
           if (this.#page.closed) return;
@@ -119,6 +138,7 @@ export class Recorder implements DurableHooks {
           void this.#page.close('claimed');
           return;
         }
+        this.#unstored.splice(0, add);
         this.#endpoint.release(p.in, p.out);
       }
     } finally {

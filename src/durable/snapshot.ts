@@ -1,7 +1,7 @@
 /**
  * A durable page's snapshot: what a node needs to take the page over — its route, a digest of the
  * session that owns it, its state, and its endpoint's position (the last client frame the state
- * holds; the server frames not yet acked, and the numbers around them).
+ * holds, and the outbox's numbers). The frames not yet acked are stored beside it (store.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { EndpointPosition } from '../endpoint/page-endpoint.js';
@@ -81,7 +81,7 @@ export function decodeSnapshot(data: string): Snapshot | undefined {
     const s = JSON.parse(data) as Snapshot;
     if (s?.v !== 1 || typeof s.route !== 'string' || typeof s.session !== 'string' || typeof s.at?.in !== 'number') return undefined;
     const out = s.at.out;
-    if (!out || !Array.isArray(out.kept) || ![out.next, out.acked, out.floor].every(Number.isSafeInteger)) return undefined;
+    if (!out || ![out.next, out.acked, out.floor].every(Number.isSafeInteger)) return undefined;
     return s;
   } catch {
     return undefined;

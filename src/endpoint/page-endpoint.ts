@@ -32,10 +32,16 @@ export type Taken =
   /** The page closed (a `bye`, or before): later frames are dropped. */
   | { ok: false; code: 'closed' };
 
-/** Where a durable page's endpoint stands: the last client frame its state holds, and its outbox. */
+/** Where a durable page's endpoint stands: the last client frame its state holds, and its outbox's numbers. */
 export interface EndpointPosition {
   in: number;
-  out: OutboxPosition<Wire>;
+  out: OutboxPosition;
+}
+
+/** A sequenced server frame as committed. */
+export interface KeptFrame {
+  s: number;
+  payload: Wire;
 }
 
 /** The close code that tells a client to reconnect (1012): a durable page handed off resumes elsewhere. */
@@ -147,10 +153,15 @@ export class PageEndpoint implements PageOutlet {
     return { in: inDone, out: this.#out.position() };
   }
 
-  /** Continues a page restored on this node from its committed position; all of it is committed. */
-  restore(at: EndpointPosition): void {
+  /** Kept (unacked) frames numbered after `s`, oldest first: what a commit adds. */
+  framesAfter(s: number): KeptFrame[] {
+    return this.#out.after(s).map((k) => ({ s: k.s, payload: k.payload }));
+  }
+
+  /** Continues a page restored on this node from its committed position and frames; all of it is committed. */
+  restore(at: EndpointPosition, kept: readonly KeptFrame[]): void {
     this.#in.restore(at.in);
-    this.#out.restore(at.out, (payload) => payload.length);
+    this.#out.restore(at.out, kept, (payload) => payload.length);
     this.#held = { in: at.in, out: at.out.next - 1 };
   }
 

@@ -30,12 +30,11 @@ export class Inbox {
   }
 }
 
-/** An outbox's numbers and unacked frames, as plain data. */
-export interface OutboxPosition<P> {
+/** An outbox's numbers, as plain data (its kept frames are read with `after`). */
+export interface OutboxPosition {
   next: number;
   acked: number;
   floor: number;
-  kept: Array<{ s: number; payload: P }>;
 }
 
 export interface Kept<P> {
@@ -111,7 +110,10 @@ export class Outbox<P> {
   after(a: number, maxBytes = Infinity): Array<Kept<P>> {
     const out: Array<Kept<P>> = [];
     let bytes = 0;
-    for (let i = this.#head; i < this.#kept.length; i++) {
+    // Kept numbers are consecutive, so the first one after `a` is found by arithmetic, not a scan.
+    const first = this.#kept[this.#head];
+    const start = first ? this.#head + Math.max(0, a + 1 - first.s) : this.#head;
+    for (let i = start; i < this.#kept.length; i++) {
       const k = this.#kept[i]!;
       if (k.s <= a) continue;
       if (out.length > 0 && bytes + k.bytes > maxBytes) break;
@@ -128,16 +130,14 @@ export class Outbox<P> {
     return null;
   }
 
-  /** Where this outbox stands, kept frames included: what a durable page commits. */
-  position(): OutboxPosition<P> {
-    const kept: Array<{ s: number; payload: P }> = [];
-    for (let i = this.#head; i < this.#kept.length; i++) kept.push({ s: this.#kept[i]!.s, payload: this.#kept[i]!.payload });
-    return { next: this.#next, acked: this.#acked, floor: this.#floor, kept };
+  /** Where this outbox stands: what a durable page commits, with the kept frames. */
+  position(): OutboxPosition {
+    return { next: this.#next, acked: this.#acked, floor: this.#floor };
   }
 
-  /** Continues from a committed position; `bytesOf` measures each kept payload. */
-  restore(at: OutboxPosition<P>, bytesOf: (payload: P) => number): void {
-    this.#kept = at.kept.map((k) => ({ s: k.s, payload: k.payload, bytes: bytesOf(k.payload) }));
+  /** Continues from a committed position with its kept frames, in order; `bytesOf` measures each. */
+  restore(at: OutboxPosition, kept: ReadonlyArray<{ s: number; payload: P }>, bytesOf: (payload: P) => number): void {
+    this.#kept = kept.map((k) => ({ s: k.s, payload: k.payload, bytes: bytesOf(k.payload) }));
     this.#head = 0;
     this.#bytes = this.#kept.reduce((n, k) => n + k.bytes, 0);
     this.#next = at.next;

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordingConnection, connect, endpointOf, event, makePage } from '../../helpers/fake-connection.js';
 import { MemoryStore } from '../../../src/durable/memory-store.js';
 import { Recorder } from '../../../src/durable/recorder.js';
-import type { DurableStore } from '../../../src/durable/store.js';
+import type { DurableStore, FrameChanges } from '../../../src/durable/store.js';
 import { decodeSnapshot } from '../../../src/durable/snapshot.js';
 import type { Page } from '../../../src/page/define-page.js';
 
@@ -22,9 +22,9 @@ class GatedStore extends MemoryStore {
   get waiting(): number {
     return this.#gates.length;
   }
-  override async commit(pageId: string, epoch: number, data: string, ttlMs: number): Promise<boolean> {
+  override async commit(pageId: string, epoch: number, data: string, frames: FrameChanges, ttlMs: number): Promise<boolean> {
     await new Promise<void>((resolve) => this.#gates.push(resolve));
-    return super.commit(pageId, epoch, data, ttlMs);
+    return super.commit(pageId, epoch, data, frames, ttlMs);
   }
   open(): void {
     for (const g of this.#gates.splice(0)) g();
@@ -58,10 +58,11 @@ describe('Recorder', () => {
     expect(conn.of('ev')).toEqual([{ t: 'ev', n: 'n', d: 1, s: 1 }]);
     expect(conn.of('re')).toEqual([{ t: 're', re: 1, ok: true, d: 1, s: 2 }]);
     expect(conn.of('ack')).toEqual([{ t: 'ack', a: 1 }]);
-    const stored = decodeSnapshot((await store.read(page.id))!.data)!;
-    expect(stored.state).toEqual({ n: 1 });
-    expect(stored.at.in).toBe(1);
-    expect(stored.at.out.kept.map((k) => k.s)).toEqual([1, 2]);
+    const stored = (await store.read(page.id))!;
+    const snapshot = decodeSnapshot(stored.data)!;
+    expect(snapshot.state).toEqual({ n: 1 });
+    expect(snapshot.at.in).toBe(1);
+    expect(stored.frames.map((k) => k.s)).toEqual([1, 2]);
   });
 
   it('a reconnect before the commit is welcomed with the committed ack, so the client resends what is not yet safe', async () => {
@@ -140,9 +141,9 @@ describe('Recorder', () => {
     const copy = makePage({ handlers: { inc: (_d, p) => { p.emit('n', ++p.state.n); return p.state.n; } } });
     copy.state = snap.state;
     const endpoint = endpointOf(copy);
-    endpoint.restore(snap.at);
+    endpoint.restore(snap.at, stored.frames as never);
     // The test's copy has its own id (a claim keeps the id): the record moves with it.
-    await store.commit(copy.id, 1, stored.data, 60_000);
+    await store.commit(copy.id, 1, stored.data, { add: stored.frames, dropThrough: 0 }, 60_000);
     copy.durable = new Recorder(copy, endpoint, store, (await store.claim(copy.id, 1, 60_000))!, snap.at.in, 'digest', opts, log);
     // The client had processed server frame 2 of 4.
     const conn = connect(copy, new RecordingConnection(), 2);

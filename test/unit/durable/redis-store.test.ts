@@ -29,7 +29,7 @@ it('keys pages by a digest: the page id (a SessionID) is not a Redis key', async
   const store = new RedisStore({ url: redis.url });
   opened.push(store);
   const id = 'a.SECRETpageidSECRETpageid';
-  await store.commit(id, 1, '{}', 60_000);
+  await store.commit(id, 1, '{}', { add: [{ s: 1, payload: 'x' }], dropThrough: 0 }, 60_000);
   const client = new Redis(redis.url);
   const keys = await client.keys('*');
   await client.quit();
