@@ -82,7 +82,13 @@ export class DurablePages {
 
     const instance = createInstance(rt, def, route, pageId);
     instance.state = snapshot.state;
-    await rt.registry.admit(instance, sessionId, address);
+    try {
+      await rt.registry.admit(instance, sessionId, address);
+    } catch (err) {
+      // This node is full of held pages (PB_ERR_TOO_MANY_PAGES): the record stays for a later try.
+      log.warn({ err }, 'durable page not restored here');
+      return undefined;
+    }
     const endpoint = rt.endpoints.of(instance)!;
     endpoint.restore(snapshot.at, stored.frames.filter((f) => f.s < snapshot.at.out.next) as never);
     const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log);
