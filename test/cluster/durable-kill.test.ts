@@ -77,4 +77,36 @@ describe('durable pages when their node is killed', () => {
       client.stop();
     }
   }, 90_000);
+
+  it('a drained node (SIGTERM) hands its durable pages over: its clients resume on the last node, exactly-once', async () => {
+    const leaving = cluster.nodes.get('b')!;
+    const kinds: TransportKind[] = ['ws', 'ws', 'http'];
+    const clients = await Promise.all(kinds.map(async (kind) => {
+      const page = await renderLive(leaving.url, '/counter');
+      const client = new ResumingClient(cluster.haproxy.url, page.id, page.cookie, kind);
+      client.start();
+      return client;
+    }));
+    const answers = (c: ResumingClient) => c.received.filter((f) => f.t === 're');
+    let drained = false;
+    await Promise.all(clients.map(async (client) => {
+      for (let i = 1; i <= EVENTS; i++) {
+        client.send('add', { i });
+        await new Promise((r) => setTimeout(r, 15));
+        if (i === 10 && !drained) {
+          drained = true;
+          leaving.cli.child.kill('SIGTERM');
+        }
+      }
+    }));
+    expect(await leaving.exited).toBe(0);
+    await Promise.all(clients.map((c) => c.until(() => answers(c).length >= EVENTS, 30_000)));
+    for (const client of clients) {
+      expect(client.expired).toBeUndefined();
+      expect(answers(client).map((f) => f.d.count)).toEqual(range(EVENTS));
+      expect(client.received.filter((f) => f.t === 'ev' && f.n === 'count').map((f) => f.d)).toEqual(range(EVENTS));
+      expect(answers(client).at(-1)!.d.node).toBe('c');
+      client.stop();
+    }
+  }, 90_000);
 });
