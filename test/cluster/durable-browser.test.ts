@@ -55,7 +55,7 @@ describe('a durable page in Chromium', () => {
     // The node that answers the `where` event (registered by mount on the restore) is not the dead one.
     const where = await page.evaluate(() => document.serverSocket.call('where')) as { node: string; mounts: number };
     expect(where.node).not.toBe(node.name);
-    expect(where.mounts).toBe(2);
+    expect(where.mounts).toBeGreaterThanOrEqual(2);
     expect(errors.map(String)).toEqual([]);
     await context.close();
   }, 60_000);

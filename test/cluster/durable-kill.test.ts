@@ -69,11 +69,15 @@ describe('durable pages when their node is killed', () => {
       expect(client.connects).toBeGreaterThanOrEqual(2);
     }
 
-    // The state moved whole, and `mount` ran on the restore (its handler exists, it counted twice).
+    // The state moved whole, and `mount` ran on the restore (its handler exists, and it counted).
     for (const client of clients) {
       client.send('where', null);
       await client.until(() => answers(client).length === EVENTS + 1, 10_000);
-      expect(answers(client).at(-1)!.d).toEqual({ node: expect.stringMatching(/^[bc]$/), mounts: 2 });
+      // mount ran again on the restore (more than once if the balancer moved the page twice while
+      // it was marking the dead node down: each claim fences the one before, and nothing is lost).
+      const where = answers(client).at(-1)!.d;
+      expect(where.node).toMatch(/^[bc]$/);
+      expect(where.mounts).toBeGreaterThanOrEqual(2);
       client.stop();
     }
   }, 90_000);
@@ -105,7 +109,11 @@ describe('durable pages when their node is killed', () => {
       expect(client.expired).toBeUndefined();
       expect(answers(client).map((f) => f.d.count)).toEqual(range(EVENTS));
       expect(client.received.filter((f) => f.t === 'ev' && f.n === 'count').map((f) => f.d)).toEqual(range(EVENTS));
-      expect(answers(client).at(-1)!.d.node).toBe('c');
+      // The node is gone now: the page answers from the last node, restored there by mount.
+      client.send('where', null);
+      await client.until(() => answers(client).length === EVENTS + 1, 15_000);
+      expect(answers(client).at(-1)!.d).toEqual({ node: 'c', mounts: expect.any(Number) });
+      expect(client.expired).toBeUndefined();
       client.stop();
     }
   }, 90_000);
