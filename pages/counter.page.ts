@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { definePage } from './$types/counter.js';
 
 export default definePage({
+  // Survives its node: the count is committed after each click and restored on another node.
+  durable: true,
   state: () => ({ count: 0 }),
   emits: { count: z.number() },
   get: (_ctx, page) => ({ title: 'Counter', count: page.state.count }),

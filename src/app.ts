@@ -27,6 +27,8 @@ import { renderPage, renderError } from './render/render-page.js';
 import { getClientBundle } from './render/client-bundle.js';
 import { choosePubSub } from './pubsub/choose.js';
 import { registerDrain } from './drain.js';
+import { DurablePages } from './durable/durable-pages.js';
+import { chooseStore } from './durable/choose.js';
 import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
@@ -75,6 +77,8 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     prefix,
     // The health check and the graceful drain a load balancer relies on.
     drain: registerDrain(app, { options, registry, endpoints, prefix, log: app.log }),
+    // Durable pages: on Redis when topics are, else in this process's memory.
+    durable: new DurablePages(chooseStore(options.pubsub), () => rt),
   };
   let prometheus: PrometheusMetrics | undefined;
   if (options.metrics) {
@@ -105,6 +109,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     await rt.registry.closeAll('server-close');
     rt.endpoints.close();
     if (ownsPubSub) await rt.pubsub.close();
+    await rt.durable.store.close();
     await rt.loader.close();
   });
 };

@@ -90,6 +90,10 @@ export interface PageboundOptions {
   pubsub?: PubSub | { redisUrl: string };
   /** Longest a graceful drain (SIGTERM) may take before the process exits anyway, ms. Default 10000. */
   drainTimeoutMs?: number;
+  /** Largest JSON of a durable page's `state`, bytes; past it PB_ERR_DURABLE_STATE. Default 65536 (64 KiB). */
+  maxDurableStateBytes?: number;
+  /** How long a durable page's snapshot outlives its last commit in the store, so a page whose node died is collected, ms. Default 3600000 (1 h). */
+  durableTtlMs?: number;
 }
 
 /** Host names the dev server answers when `allowedHosts` is not set: loopback only (DNS rebinding). */
@@ -160,7 +164,7 @@ export const KINDS: Record<keyof PageboundConfig, Kind> = {
   port: 'port', host: 'string', trustProxy: 'trust-proxy', prettyLogs: 'boolean', logger: 'object',
   requestTimeoutMs: 'positive', connectionTimeoutMs: 'positive',
   // Many processes (deploy/, docs/protocol.md §7).
-  nodeId: 'string', pubsub: 'object', drainTimeoutMs: 'positive',
+  nodeId: 'string', pubsub: 'object', drainTimeoutMs: 'positive', maxDurableStateBytes: 'positive', durableTtlMs: 'positive',
 };
 
 const describe = (kind: Kind): string =>
@@ -285,6 +289,8 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     nodeId: opts.nodeId ?? (process.env.PAGEBOUND_NODE_ID || undefined),
     pubsub: opts.pubsub ?? (process.env.PAGEBOUND_REDIS_URL ? { redisUrl: process.env.PAGEBOUND_REDIS_URL } : undefined),
     drainTimeoutMs: opts.drainTimeoutMs ?? 10_000,
+    maxDurableStateBytes: opts.maxDurableStateBytes ?? 64 * 1024,
+    durableTtlMs: opts.durableTtlMs ?? 3_600_000,
   };
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatMs) {
     throw new PB_ERR_CONFIG('heartbeatTimeoutMs must be larger than heartbeatMs');

@@ -56,6 +56,13 @@ export const PB_ERR_PUBSUB_CONNECT = createError<'PB_ERR_PUBSUB_CONNECT', 500, [
   500,
 );
 
+// Durable pages (docs/protocol.md §7.4).
+export const PB_ERR_DURABLE_STATE = createError<'PB_ERR_DURABLE_STATE', 500, [string, number]>(
+  'PB_ERR_DURABLE_STATE',
+  'A durable page\'s state must be plain JSON (objects, arrays, strings, finite numbers, booleans, null) of at most maxDurableStateBytes: it %s (limit %d bytes). Keep functions, class instances, Maps, Dates and handles out of `state`, and re-create them in `mount`.',
+  500,
+);
+
 // Requests.
 export const PB_ERR_NOT_FOUND = createError('PB_ERR_NOT_FOUND', 'No page matches this URL.', 404);
 export const PB_ERR_METHOD_NOT_ALLOWED = createError(

@@ -14,6 +14,7 @@ import type { PageRouter } from './routing/page-router.js';
 import type { DevLoop } from './dev/dev-loop.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { Drain } from './drain.js';
+import type { DurablePages } from './durable/durable-pages.js';
 
 export interface Runtime {
   options: ResolvedOptions;
@@ -32,6 +33,8 @@ export interface Runtime {
   prefix: string;
   /** Graceful shutdown for a node behind a load balancer (SIGTERM in the CLI). */
   drain: Drain;
+  /** Durable pages: their store, first commits and claims (docs/protocol.md §7.4). */
+  durable: DurablePages;
 }
 
 // Declared here, not in app.ts: the public plugin's declarations must not carry this internal type

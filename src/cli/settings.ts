@@ -51,6 +51,8 @@ export const SETTINGS: readonly Setting[] = [
   opt('connectionTimeoutMs'),
   opt('nodeId'),
   opt('drainTimeoutMs'),
+  opt('maxDurableStateBytes'),
+  opt('durableTtlMs'),
 ];
 
 /** Flags that are not options. */

@@ -8,7 +8,7 @@ import { encode, type Wire } from '../protocol/codec.js';
 import { CloseCode, PROTOCOL_VERSION } from '../protocol/constants.js';
 import type { ClientFrame, ExpiredReason } from '../protocol/frames.js';
 import { isFinal, Refusals, type RefusalCode } from '../protocol/refusals.js';
-import { Inbox, Outbox } from '../protocol/sequence.js';
+import { Inbox, Outbox, type OutboxPosition } from '../protocol/sequence.js';
 import type { OutgoingFrame, PageActor, PageOutlet } from '../page/outlet.js';
 import type { Connection } from './connection.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -32,6 +32,21 @@ export type Taken =
   /** The page closed (a `bye`, or before): later frames are dropped. */
   | { ok: false; code: 'closed' };
 
+/** Where a durable page's endpoint stands: the last client frame its state holds, and its outbox's numbers. */
+export interface EndpointPosition {
+  in: number;
+  out: OutboxPosition;
+}
+
+/** A sequenced server frame as committed. */
+export interface KeptFrame {
+  s: number;
+  payload: Wire;
+}
+
+/** The close code that tells a client to reconnect (1012): a durable page handed off resumes elsewhere. */
+const HAND_OFF = Refusals.PB_ERR_DRAINING.close;
+
 const OK: Taken = { ok: true };
 const CLOSED: Taken = { ok: false, code: 'closed' };
 
@@ -46,6 +61,12 @@ export class PageEndpoint implements PageOutlet {
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #ackListeners: Array<(a: number) => void> = [];
   #ended = false;
+  /**
+   * Durable pages only (docs/protocol.md §7.4): the highest client and server sequence numbers a
+   * commit holds. Frames and acks past them wait here until `release`, so nothing a client sees can
+   * be lost with this node. Undefined for other pages, which send at once.
+   */
+  #held: { in: number; out: number } | undefined;
   /** When the live connection last delivered anything, and when we last sent on it (ms). */
   lastHeardAt = 0;
   lastSentAt = 0;
@@ -85,7 +106,7 @@ export class PageEndpoint implements PageOutlet {
     this.#out.push(wire, wire.length);
     this.#out.trim(this.#limits.replayMaxFrames, this.#limits.replayMaxBytes);
     const conn = this.#conn;
-    if (conn) {
+    if (conn && this.#held === undefined) {
       conn.sequenced(wire);
       this.lastSentAt = Date.now();
       this.#checkBuffered(conn);
@@ -100,7 +121,11 @@ export class PageEndpoint implements PageOutlet {
     };
   }
 
-  end(): void {
+  /**
+   * `handOff`: the page is durable and lives on elsewhere, so its client is told to reconnect
+   * (1012) rather than that the page expired.
+   */
+  end(handOff = false): void {
     if (this.#ended) return;
     this.#ended = true;
     clearTimeout(this.#ackTimer);
@@ -108,8 +133,62 @@ export class PageEndpoint implements PageOutlet {
     this.#out.clear();
     const conn = this.#conn;
     this.#setConn(null);
+    if (handOff) {
+      conn?.close(HAND_OFF, 'PB_ERR_DRAINING');
+      return;
+    }
     conn?.control(encode({ t: 'expired', reason: 'closed' }));
     conn?.close(CloseCode.EXPIRED, 'closed');
+  }
+
+  // ---- durable pages (src/durable/) ----
+
+  /** From now on frames and acks leave only once `release` says a commit holds them. */
+  hold(): void {
+    this.#held ??= { in: this.#in.last, out: this.#out.lastSent };
+  }
+
+  /** The position to commit, with `inDone` the last client frame the page's state has taken in. */
+  position(inDone: number): EndpointPosition {
+    return { in: inDone, out: this.#out.position() };
+  }
+
+  /** Kept (unacked) frames numbered after `s`, oldest first: what a commit adds. */
+  framesAfter(s: number): KeptFrame[] {
+    return this.#out.after(s).map((k) => ({ s: k.s, payload: k.payload }));
+  }
+
+  /** Continues a page restored on this node from its committed position and frames; all of it is committed. */
+  restore(at: EndpointPosition, kept: readonly KeptFrame[]): void {
+    this.#in.restore(at.in);
+    this.#out.restore(at.out, kept, (payload) => payload.length);
+    this.#held = { in: at.in, out: at.out.next - 1 };
+  }
+
+  /** A commit holding client frames up to `inSeq` and server frames up to `outSeq` is stored: send them. */
+  release(inSeq: number, outSeq: number): void {
+    const held = this.#held;
+    if (!held) return;
+    const from = held.out;
+    if (outSeq > held.out) held.out = outSeq;
+    const acks = inSeq > held.in;
+    if (acks) held.in = inSeq;
+    const conn = this.#conn;
+    if (!conn) return;
+    if (held.out > from) {
+      for (const kept of this.#out.after(from)) {
+        if (kept.s > held.out) break;
+        conn.sequenced(kept.payload);
+      }
+      this.lastSentAt = Date.now();
+      this.#checkBuffered(conn);
+    }
+    if (acks) this.#scheduleAck();
+  }
+
+  /** What this side acks: every client frame taken, or for a durable page, every one committed. */
+  get #ackable(): number {
+    return this.#held ? this.#held.in : this.#in.last;
   }
 
   // ---- the connection side ----
@@ -130,8 +209,12 @@ export class PageEndpoint implements PageOutlet {
     if (this.page.lifecycle !== 'rendered') this.#metrics().resumed();
     this.page.connected();
     this.lastHeardAt = this.lastSentAt = Date.now();
-    conn.control(encode({ t: 'welcome', v: PROTOCOL_VERSION, ack: this.#in.last, hb: this.#limits.heartbeatMs, ...extra }));
-    for (const kept of this.#out.after(helloAck)) conn.sequenced(kept.payload);
+    conn.control(encode({ t: 'welcome', v: PROTOCOL_VERSION, ack: this.#ackable, hb: this.#limits.heartbeatMs, ...extra }));
+    const held = this.#held;
+    for (const kept of this.#out.after(helloAck)) {
+      if (held && kept.s > held.out) break;
+      conn.sequenced(kept.payload);
+    }
   }
 
   /** `conn` went away; the page waits for a resume. False when it was not the live connection. */
@@ -165,7 +248,8 @@ export class PageEndpoint implements PageOutlet {
         }
         const verdict = this.#in.accept(frame.s);
         if (verdict === 'gap') return { ok: false, code: 'PB_ERR_PROTOCOL' };
-        this.#scheduleAck();
+        // A durable page acks a new frame once a commit holds it (`release`).
+        if (this.#held === undefined || verdict === 'duplicate') this.#scheduleAck();
         if (verdict === 'new') {
           if (frame.t === 'ev') {
             this.page.takeEvent(frame.s, frame.n, frame.d, bytes);
@@ -208,20 +292,22 @@ export class PageEndpoint implements PageOutlet {
   poll(a: number, maxBytes: number): Wire[] {
     this.lastHeardAt = Date.now();
     this.#acked(a);
-    return this.#out.after(a, maxBytes).map((k) => k.payload);
+    const held = this.#held;
+    const kept = this.#out.after(a, maxBytes);
+    return (held ? kept.filter((k) => k.s <= held.out) : kept).map((k) => k.payload);
   }
 
   /** Called by the liveness sweep when the live connection has been quiet on our side. */
   heartbeat(): void {
     const conn = this.#conn;
     if (!conn) return;
-    conn.control(encode({ t: 'hb', a: this.#in.last }));
+    conn.control(encode({ t: 'hb', a: this.#ackable }));
     this.lastSentAt = Date.now();
   }
 
   /** An ack for what has been accepted, for an HTTP send's answer. */
   ackFrame(): Wire {
-    return encode({ t: 'ack', a: this.#in.last });
+    return encode({ t: 'ack', a: this.#ackable });
   }
 
   #setConn(conn: Connection | null): void {
@@ -256,7 +342,7 @@ export class PageEndpoint implements PageOutlet {
       this.#ackTimer = undefined;
       const conn = this.#conn;
       if (!conn) return;
-      conn.control(encode({ t: 'ack', a: this.#in.last }));
+      conn.control(encode({ t: 'ack', a: this.#ackable }));
       this.lastSentAt = Date.now();
     }, this.#limits.ackDelayMs);
     this.#ackTimer.unref?.();

@@ -13,7 +13,8 @@ import type { RouteEntry } from '../routing/route-table.js';
 const sharedOf = new WeakMap<Runtime, PageShared>();
 const kindOf = new WeakMap<DefinedPage | DefinedSocket, PageKind>();
 
-export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, route: RouteEntry): PageInstance<any> {
+/** `id`: a durable page taken over from another node keeps its id (src/durable/durable-pages.ts). */
+export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, route: RouteEntry, id?: string): PageInstance<any> {
   let shared = sharedOf.get(rt);
   if (!shared) {
     const o = rt.options;
@@ -35,11 +36,12 @@ export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, ro
       handlers: def.on,
       catchAll: def.__serverSocketEvent?.bind(def),
       onClose: def.onClose?.bind(def),
-      live: 'live' in def ? def.live : undefined,
+      // A durable page is live: it exists to be resumed.
+      live: 'durable' in def && def.durable ? true : 'live' in def ? def.live : undefined,
     };
     kindOf.set(def, kind);
   }
-    // The node name lets a load balancer send the page's connections back here (deploy/haproxy.cfg).
-  const id = rt.options.nodeId ? `${rt.options.nodeId}.${nanoid()}` : nanoid();
+  // The node name lets a load balancer send the page's connections back here (deploy/haproxy.cfg).
+  id ??= rt.options.nodeId ? `${rt.options.nodeId}.${nanoid()}` : nanoid();
   return new PageInstance(id, route.url, shared, kind);
 }

@@ -215,6 +215,21 @@ export interface PageDefinition<S = undefined, P extends Params = Params, E exte
   // lets the generated `./$types` modules narrow `P` on the very same `definePage` function.
   /** Creates the instance's state for each render. */
   state?(ctx: RequestContext<P>): S;
+  /**
+   * Survives the loss of its node (docs/protocol.md §7.4): after each event, timer or subscription
+   * task, `state` (plain JSON, at most `maxDurableStateBytes`) and the connection's position are
+   * committed to the store (Redis with `PAGEBOUND_REDIS_URL`, else in memory, which survives no
+   * restart), and another node takes the page over when its tab reconnects there. Set up what
+   * cannot move — `page.on`, timers, subscriptions, resources — in `mount`. Default false.
+   */
+  durable?: boolean;
+  /**
+   * Sets up what lives beside `state`: `page.on()`, timers, subscriptions, owned resources. Runs on
+   * the first render after the method handler (`get`, `post`…), and alone on a node that restores a
+   * durable page, with `page.state` restored — so the same code sets the page up in both places.
+   * @example mount(page) { page.subscribe('room', (m) => page.emit('message', m)); }
+   */
+  mount?(page: Page<S, E>): unknown;
   /** Keep an instance even with no handlers (a page that only pushes). Default: live when it has handlers, timers, subscriptions or owned resources. */
   live?: boolean;
   /** Load the browser runtime on a page that is not live, for `new ServerSocket(path)`. Default false. */

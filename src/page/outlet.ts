@@ -13,8 +13,8 @@ export interface PageOutlet {
   push(frame: OutgoingFrame): number;
   /** Calls `listener` each time the client's ack moves forward; returns the unsubscribe. */
   onAcked(listener: (a: number) => void): () => void;
-  /** The page closed: the client is told and its connection ends. */
-  end(): void;
+  /** The page closed: the client is told and its connection ends (`handOff`: told to reconnect, a durable page lives on elsewhere). */
+  end(handOff?: boolean): void;
   /** Whether a live client holds a connection to the page right now. */
   readonly holding: boolean;
 }

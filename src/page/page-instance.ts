@@ -45,6 +45,17 @@ export interface PageKind {
   live?: boolean;
 }
 
+/**
+ * What a durable page (src/durable/) is told: the end of each mailbox task, with the client
+ * sequence of the event it ran, so the state and position are committed between tasks; and its
+ * close, whose final commit or removal it awaits. `handsOff` says a close leaves the page to another node.
+ */
+export interface DurableHooks {
+  taskDone(seq: number | undefined): void;
+  handsOff(reason: string): boolean;
+  closed(reason: string): Promise<void>;
+}
+
 const NO_KIND: PageKind = {};
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -74,6 +85,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   #warnings: WarnLimiter | undefined;
   #closing: Promise<void> | undefined;
   #stream: PageStream | undefined;
+  /** Set for a durable page (src/durable/); undefined otherwise, so other pages pay one check per task. */
+  durable: DurableHooks | undefined;
 
   constructor(id: string, route: string, shared: PageShared, kind: PageKind = NO_KIND) {
     this.#opts = shared;
@@ -229,7 +242,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   }
 
   takeEvent(s: number, name: string, data: unknown, bytes = 0): void {
-    this.#mailbox.post(() => this.#dispatch(s, name, data), bytes);
+    this.#mailbox.post(this.durable ? () => this.#dispatchDurable(s, name, data) : () => this.#dispatch(s, name, data), bytes);
   }
 
   takeStream(bytes: Uint8Array): void {
@@ -263,7 +276,9 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     for (const resource of this.#cleanups.splice(0).reverse()) {
       try { await disposeResource(resource); } catch (err) { this.#report(err, 'dispose'); }
     }
-    this.#outletMade?.end();
+    const durable = this.durable;
+    if (durable) await durable.closed(reason);
+    this.#outletMade?.end(durable?.handsOff(reason) ?? false);
     this.#opts.onClosed(this);
   }
 
@@ -284,6 +299,11 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   }
 
   // ---- internals ----
+
+  async #dispatchDurable(s: number, name: string, data: unknown): Promise<void> {
+    await this.#dispatch(s, name, data);
+    this.durable?.taskDone(s);
+  }
 
   async #dispatch(s: number, name: string, data: unknown): Promise<void> {
     const own = this.#kind.handlers;
@@ -362,6 +382,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     } catch (err) {
       this.#report(err, where);
     }
+    this.durable?.taskDone(undefined);
   }
 
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */

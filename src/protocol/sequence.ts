@@ -17,12 +17,24 @@ export class Inbox {
     return this.#last;
   }
 
+  /** Continues from `last` (a durable page restored on another node, docs/protocol.md §7.4). */
+  restore(last: number): void {
+    this.#last = last;
+  }
+
   accept(s: number): Verdict {
     if (s <= this.#last) return 'duplicate';
     if (s !== this.#last + 1) return 'gap';
     this.#last = s;
     return 'new';
   }
+}
+
+/** An outbox's numbers, as plain data (its kept frames are read with `after`). */
+export interface OutboxPosition {
+  next: number;
+  acked: number;
+  floor: number;
 }
 
 export interface Kept<P> {
@@ -98,7 +110,10 @@ export class Outbox<P> {
   after(a: number, maxBytes = Infinity): Array<Kept<P>> {
     const out: Array<Kept<P>> = [];
     let bytes = 0;
-    for (let i = this.#head; i < this.#kept.length; i++) {
+    // Kept numbers are consecutive, so the first one after `a` is found by arithmetic, not a scan.
+    const first = this.#kept[this.#head];
+    const start = first ? this.#head + Math.max(0, a + 1 - first.s) : this.#head;
+    for (let i = start; i < this.#kept.length; i++) {
       const k = this.#kept[i]!;
       if (k.s <= a) continue;
       if (out.length > 0 && bytes + k.bytes > maxBytes) break;
@@ -113,6 +128,21 @@ export class Outbox<P> {
     if (ack > this.lastSent) return 'unknown';
     if (ack < this.#floor - 1) return 'replay-overflow';
     return null;
+  }
+
+  /** Where this outbox stands: what a durable page commits, with the kept frames. */
+  position(): OutboxPosition {
+    return { next: this.#next, acked: this.#acked, floor: this.#floor };
+  }
+
+  /** Continues from a committed position with its kept frames, in order; `bytesOf` measures each. */
+  restore(at: OutboxPosition, kept: ReadonlyArray<{ s: number; payload: P }>, bytesOf: (payload: P) => number): void {
+    this.#kept = kept.map((k) => ({ s: k.s, payload: k.payload, bytes: bytesOf(k.payload) }));
+    this.#head = 0;
+    this.#bytes = this.#kept.reduce((n, k) => n + k.bytes, 0);
+    this.#next = at.next;
+    this.#acked = at.acked;
+    this.#floor = at.floor;
   }
 
   clear(): void {

@@ -8,6 +8,7 @@ import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
 import { isDefinedPage, isRedirect, makeRedirect, type Redirect, type RedirectOptions, type RequestContext } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
+import { stateJson } from '../durable/snapshot.js';
 import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
 import { devErrorHtml, plainErrorHtml } from './error-page.js';
@@ -96,6 +97,9 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
       await reply.redirect(result.redirect, result.code);
       return;
     }
+    // The same set-up a durable page's restore runs (src/durable/durable-pages.ts).
+    if (def.mount) await def.mount(instance);
+    if (def.durable) stateJson(instance.state, rt.options.maxDurableStateBytes);
     const choice = rt.templates.choose(route.file, def);
     data = { params, query: ctx.query, url: request.url, base: rt.prefix, flash: ctx.flashed, ...(result ?? {}), nonce };
     html = rt.templates.render(choice, data, reads);
@@ -111,6 +115,14 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   const watchOnly = rt.dev !== undefined && !instance.isLive;
   if ((instance.isLive || watchOnly) && verb !== 'head') {
     await rt.registry.admit(instance, ensureSession(request, reply), request.ip);
+    if (def.durable) {
+      try {
+        await rt.durable.start(instance);
+      } catch (err) {
+        await instance.close('render-failed');
+        throw err;
+      }
+    }
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly }, rt.prefix);
     rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.

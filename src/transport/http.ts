@@ -178,14 +178,15 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
     });
   });
 
-  function hello(request: FastifyRequest, reply: FastifyReply, frames: ClientFrame[]) {
+  async function hello(request: FastifyRequest, reply: FastifyReply, frames: ClientFrame[]) {
     const first = frames[0]!;
     if (first.t !== 'hello' || frames.length !== 1) {
       return answer(reply, [encode({ t: 'refused', code: 'PB_ERR_HELLO_REQUIRED' })], 'PB_ERR_HELLO_REQUIRED');
     }
     const header = request.headers[SESSION_ID_HEADER];
     const pageId = typeof header === 'string' ? header : undefined;
-    const page = pageId ? rt.registry.get(pageId) : undefined;
+    // Not here: a durable page another node held may be claimed (docs/protocol.md §7.4).
+    const page = pageId ? rt.registry.get(pageId) ?? await rt.durable.claim(pageId, readSession(request), request.ip) : undefined;
     const outcome = rt.endpoints.hello(page, pageId, readSession(request), first.ack);
     if (!outcome.ok) return answer(reply, [outcome.frame], outcome.code);
     const conn = new HttpConnection(outcome.endpoint, (c) => live.delete(c.cid) && rt.metrics.connectionClosed('http'));

@@ -10,6 +10,7 @@ import type {} from '@fastify/websocket';
 import type { Runtime } from '../runtime.js';
 import type { Connection } from '../endpoint/connection.js';
 import type { PageEndpoint } from '../endpoint/page-endpoint.js';
+import type { PageActor } from '../page/outlet.js';
 import { decodeClient, encode, type Wire } from '../protocol/codec.js';
 import { CloseCode, WS_PATH, WS_SID_PREFIX } from '../protocol/constants.js';
 import { isFinal, Refusals, type RefusalCode } from '../protocol/refusals.js';
@@ -37,9 +38,12 @@ export function registerWebSocket(app: FastifyInstance, rt: Runtime): void {
     // the request, Fastify's request and reply. Nothing answers on it any more.
     const tcp = (socket as unknown as { _socket?: { _httpMessage?: unknown } })._socket;
     if (tcp) tcp._httpMessage = null;
-    new WsConnection(rt, socket, readSession(request), pageIdFromProtocols(request.headers['sec-websocket-protocol']), request.log);
+    new WsConnection(rt, socket, readSession(request), pageIdFromProtocols(request.headers['sec-websocket-protocol']), request.log, request.ip);
   });
 }
+
+/** Most frames held while a claim runs; a client that waits for `welcome` sends none. */
+const MAX_WAITING = 16;
 
 class WsConnection implements Connection {
   readonly kind = 'ws' as const;
@@ -57,9 +61,16 @@ class WsConnection implements Connection {
   /** Set once the connection is finished with: later frames in the same read are dropped. */
   #done = false;
   #paused = false;
+  readonly #address: string;
+  /**
+   * Frames that came while a durable page is being claimed after the hello (a client waits for
+   * `welcome`, so only a few, if any); taken in order once it is attached.
+   */
+  #waiting: Array<[Buffer, boolean]> | undefined;
 
-  constructor(rt: Runtime, socket: WebSocket, sessionId: string | undefined, pageId: string | undefined, log: FastifyBaseLogger) {
+  constructor(rt: Runtime, socket: WebSocket, sessionId: string | undefined, pageId: string | undefined, log: FastifyBaseLogger, address = '') {
     this.#rt = rt;
+    this.#address = address;
     this.#socket = socket;
     this.#sessionId = sessionId;
     this.#pageId = pageId;
@@ -110,6 +121,18 @@ class WsConnection implements Connection {
     this.#socket.terminate();
   }
 
+  /** Answers a hello for `page` (undefined: no such page here), then takes what waited for it. */
+  #greet(page: PageActor | undefined, ack: number): void {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    if (this.#done) return;
+    const hello = this.#rt.endpoints.hello(page, this.#pageId, this.#sessionId, ack);
+    if (!hello.ok) return this.#refuse(hello.code, hello.frame);
+    this.#endpoint = hello.endpoint;
+    hello.endpoint.attach(this, ack);
+    for (const [data, isBinary] of waiting) if (!this.#done) this.#onMessage(data, isBinary);
+  }
+
   #refuse(code: RefusalCode, frame?: Wire): void {
     this.#done = true;
     if (frame || isFinal(code)) this.control(frame ?? encode({ t: 'refused', code }));
@@ -117,6 +140,11 @@ class WsConnection implements Connection {
   }
 
   #onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.#waiting) {
+      if (this.#waiting.length >= MAX_WAITING) return this.#refuse('PB_ERR_PROTOCOL');
+      this.#waiting.push([data, isBinary]);
+      return;
+    }
     const decoded = isBinary ? null : decodeClient(data.toString(), this.#rt.options.maxFrameBytes);
     if (!decoded || !decoded.ok) {
       this.#refuse(decoded ? decoded.code : 'PB_ERR_PROTOCOL');
@@ -129,11 +157,19 @@ class WsConnection implements Connection {
       clearTimeout(this.#helloTimer);
       this.#helloTimer = undefined;
       const page = this.#pageId ? this.#rt.registry.get(this.#pageId) : undefined;
-      const hello = this.#rt.endpoints.hello(page, this.#pageId, this.#sessionId, frame.ack);
-      if (!hello.ok) return this.#refuse(hello.code, hello.frame);
-      this.#endpoint = hello.endpoint;
-      hello.endpoint.attach(this, frame.ack);
-      return;
+      if (!page && this.#pageId) {
+        // Not here: a durable page another node held may be claimed (docs/protocol.md §7.4).
+        this.#waiting = [];
+        void this.#rt.durable.claim(this.#pageId, this.#sessionId, this.#address).then(
+          (claimed) => this.#greet(claimed, frame.ack),
+          (err) => {
+            this.#log.error({ err }, 'durable claim failed');
+            this.#greet(undefined, frame.ack);
+          },
+        );
+        return;
+      }
+      return this.#greet(page, frame.ack);
     }
     const taken = endpoint.take(this, frame, true, decoded.bytes);
     if (!taken.ok) {

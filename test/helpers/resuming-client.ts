@@ -27,7 +27,12 @@ export class ResumingClient {
     readonly id: string,
     readonly cookie: string,
     readonly transport: TransportKind,
+    /** Wait before reconnect attempt `n` (0 first), ms. Default 20–100 ms, quick for tests. */
+    readonly retryDelay: (attempt: number) => number = () => 20 + Math.random() * 80,
   ) {}
+
+  /** Failed or lost connections since the last welcome. */
+  #attempt = 0;
 
   get headers(): Record<string, string> {
     return { cookie: this.cookie, origin: this.base, sessionid: this.id, 'content-type': 'application/json' };
@@ -82,6 +87,7 @@ export class ResumingClient {
 
   #welcome(frame: Frame): void {
     this.connects++;
+    this.#attempt = 0;
     this.#unacked = this.#unacked.filter((f) => f.s > frame.ack);
     this.#cid = frame.cid;
     this.#live = true;
@@ -106,7 +112,7 @@ export class ResumingClient {
         // A cut connection: resume below.
       }
       this.#live = false;
-      if (!this.#stopped) await new Promise((r) => setTimeout(r, 20 + Math.random() * 80));
+      if (!this.#stopped) await new Promise((r) => setTimeout(r, this.retryDelay(this.#attempt++)));
     }
   }
 

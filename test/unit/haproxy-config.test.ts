@@ -16,7 +16,12 @@ describe('deploy/haproxy.cfg', () => {
     expect(r.output).not.toMatch(/ALERT/);
     expect(r.status).toBe(0);
     expect(shipped).toMatch(/^\s*bind :8080$/m);
-    expect(shipped.match(/^\s*server .*$/gm)).toEqual(['    server a 127.0.0.1:3001', '    server b 127.0.0.1:3002', '    server c 127.0.0.1:3003']);
+    expect(shipped.match(/^\s*server .*$/gm)).toEqual([
+      '    server a 127.0.0.1:3001', '    server b 127.0.0.1:3002', '    server c 127.0.0.1:3003',
+      // The page-bound backend: the same nodes, tracking the first backend's health checks.
+      '    server a 127.0.0.1:3001 track pagebound_nodes/a', '    server b 127.0.0.1:3002 track pagebound_nodes/b',
+      '    server c 127.0.0.1:3003 track pagebound_nodes/c',
+    ]);
     // What the issue rules out: no stick tables, no cookie reading.
     expect(shipped).not.toMatch(/^\s*(stick|cookie)\b/m);
     expect(shipped).not.toMatch(/req\.cook|hdr\(cookie\)/);
@@ -29,10 +34,13 @@ describe('deploy/haproxy.cfg', () => {
     });
     expect(checkHaproxyConfig(cfg).status).toBe(0);
     expect(cfg).toMatch(/^\s*bind 127\.0\.0\.1:18080$/m);
-    expect(cfg.match(/^\s*server .*$/gm)).toEqual(['    server n1 127.0.0.1:4001', '    server web2 10.0.0.2:3000']);
+    expect(cfg.match(/^\s*server .*$/gm)).toEqual([
+      '    server n1 127.0.0.1:4001', '    server web2 10.0.0.2:3000',
+      '    server n1 127.0.0.1:4001 track pagebound_nodes/n1', '    server web2 10.0.0.2:3000 track pagebound_nodes/web2',
+    ]);
     expect(cfg.match(/^\s*use-server .*$/gm)).toEqual([
-      '    use-server n1 if { var(txn.pb_node) -m str n1 } { srv_is_up(pagebound_nodes/n1) }',
-      '    use-server web2 if { var(txn.pb_node) -m str web2 } { srv_is_up(pagebound_nodes/web2) }',
+      '    use-server n1 if { var(txn.pb_node) -m str n1 } { srv_is_up(pagebound_pages/n1) }',
+      '    use-server web2 if { var(txn.pb_node) -m str web2 } { srv_is_up(pagebound_pages/web2) }',
     ]);
     expect(routing(cfg)).toEqual(routing(shipped));
   });

@@ -1,0 +1,109 @@
+/**
+ * Durable pages of this node (docs/protocol.md §7.4): starts recording a page on its first render,
+ * and claims a page another node held when its client's hello reaches this node instead. A claim
+ * reads the snapshot, checks the session, moves the epoch up (the old holder's late commits are
+ * refused from then on), makes the page again from its module with the stored state, runs its
+ * `mount`, and puts its endpoint back where the commit left it, so the hello resumes exactly-once.
+ */
+import type { Runtime } from '../runtime.js';
+import { createInstance } from '../page/create-instance.js';
+import { isDefinedPage } from '../page/define-page.js';
+import type { PageInstance } from '../page/page-instance.js';
+import { logIdOf } from '../page/page-instance.js';
+import { PAGE_ID_RE } from '../protocol/constants.js';
+import type { DurableStore } from './store.js';
+import { Recorder } from './recorder.js';
+import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
+
+export class DurablePages {
+  readonly store: DurableStore;
+  readonly #rt: () => Runtime;
+  /** Claims under way, so two hellos for one page on this node make one instance. */
+  readonly #claims = new Map<string, Promise<PageInstance<any> | undefined>>();
+
+  constructor(store: DurableStore, rt: () => Runtime) {
+    this.store = store;
+    this.#rt = rt;
+  }
+
+  /** A durable page just admitted on its first render: its first commit (epoch 1) is stored before the page is sent. */
+  async start(instance: PageInstance<any>): Promise<void> {
+    const rt = this.#rt();
+    const endpoint = rt.endpoints.of(instance);
+    if (!endpoint) throw new Error('a durable page is admitted before it is recorded');
+    const recorder = new Recorder(instance, endpoint, this.store, 1, 0, sessionDigest(instance.sessionId), rt.options, rt.log);
+    instance.durable = recorder;
+    recorder.taskDone(undefined);
+    if (!(await recorder.flushed())) throw new Error('a new durable page was refused by the store');
+  }
+
+  /**
+   * The page `pageId`, taken over from the store for `sessionId`, or undefined: not stored, another
+   * session's, its route or module gone or no longer durable, or claimed by another node first. All
+   * of these are answered as an unknown page, as the hello check does.
+   */
+  claim(pageId: string, sessionId: string | undefined, address?: string): Promise<PageInstance<any> | undefined> {
+    if (!sessionId || !PAGE_ID_RE.test(pageId)) return Promise.resolve(undefined);
+    let claiming = this.#claims.get(pageId);
+    if (!claiming) {
+      claiming = this.#claim(pageId, sessionId, address).finally(() => this.#claims.delete(pageId));
+      this.#claims.set(pageId, claiming);
+    }
+    return claiming.then((page) => (page && page.sessionId === sessionId && !page.closed ? page : undefined));
+  }
+
+  async #claim(pageId: string, sessionId: string, address: string | undefined): Promise<PageInstance<any> | undefined> {
+    const rt = this.#rt();
+    const log = rt.log.child({ page: logIdOf(pageId) });
+    let stored;
+    try {
+      stored = await this.store.read(pageId);
+    } catch (err) {
+      log.warn({ err }, 'durable page could not be read');
+      return undefined;
+    }
+    const snapshot = stored && decodeSnapshot(stored.data);
+    if (!stored || !snapshot) return undefined;
+    if (!sameSession(snapshot, sessionId)) {
+      log.info({ code: 'PB_ERR_SESSION_MISMATCH' }, 'durable claim refused: another session');
+      return undefined;
+    }
+    const route = rt.router.routes.find((r) => r.kind === 'page' && r.url === snapshot.route);
+    const def = route && (await rt.loader.load(route.file).catch(() => undefined));
+    if (!route || !isDefinedPage(def) || !def.durable) {
+      log.warn({ route: snapshot.route }, 'durable page not restored: its page module is gone or no longer durable');
+      return undefined;
+    }
+    const epoch = await this.store.claim(pageId, stored.epoch, rt.options.durableTtlMs).catch(() => undefined);
+    if (epoch === undefined) return undefined;
+    // Another hello may have been taken here meanwhile by an instance that is now stale: it goes.
+    const stale = rt.registry.get(pageId);
+    if (stale) await stale.close('claimed');
+
+    const instance = createInstance(rt, def, route, pageId);
+    instance.state = snapshot.state;
+    try {
+      await rt.registry.admit(instance, sessionId, address);
+    } catch (err) {
+      // This node is full of held pages (PB_ERR_TOO_MANY_PAGES): the record stays for a later try.
+      log.warn({ err }, 'durable page not restored here');
+      return undefined;
+    }
+    const endpoint = rt.endpoints.of(instance)!;
+    endpoint.restore(snapshot.at, stored.frames.filter((f) => f.s < snapshot.at.out.next) as never);
+    const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log);
+    instance.durable = recorder;
+    try {
+      await def.mount?.(instance);
+    } catch (err) {
+      log.error({ err }, 'durable page mount() failed on restore');
+      await instance.close('claimed');
+      return undefined;
+    }
+    // What mount pushed is committed before it can leave.
+    recorder.taskDone(undefined);
+    log.info({ epoch }, 'durable page claimed');
+    rt.metrics.resumed();
+    return instance;
+  }
+}

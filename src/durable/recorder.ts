@@ -1,0 +1,148 @@
+/**
+ * Commits one durable page: after each mailbox task it takes the state and the endpoint's position
+ * at that instant (consistent: no handler runs between two tasks), and writes them to the store at
+ * the page's epoch. Writes go one at a time; a task that ends while one is in flight replaces the
+ * waiting snapshot (the newer holds everything the older did). Once a write is stored the endpoint
+ * releases the frames and acks it holds. A write refused for its epoch means another node claimed
+ * the page: this copy closes without telling its client the page expired.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { PageEndpoint } from '../endpoint/page-endpoint.js';
+import type { DurableHooks, PageInstance } from '../page/page-instance.js';
+import { logIdOf } from '../page/page-instance.js';
+import type { DurableStore, StoredFrame } from './store.js';
+import { encodeSnapshot, stateJson } from './snapshot.js';
+
+export interface RecorderOptions {
+  maxDurableStateBytes: number;
+  durableTtlMs: number;
+}
+
+interface Pending {
+  data: string;
+  in: number;
+  out: number;
+  /** Frames up to this number may go from the store: acked, or trimmed past the replay window. */
+  dropThrough: number;
+}
+
+/** Closes that leave the page for another node: this process stopping, or the page claimed away. */
+const HAND_OFF_REASONS = new Set(['server-close', 'claimed']);
+/** Wait before retrying a commit the store failed (Redis down): frames stay held meanwhile. */
+const RETRY_MS = 250;
+
+export class Recorder implements DurableHooks {
+  readonly #page: PageInstance<any>;
+  readonly #endpoint: PageEndpoint;
+  readonly #store: DurableStore;
+  readonly #opts: RecorderOptions;
+  readonly #session: string;
+  readonly #log: FastifyBaseLogger;
+  #epoch: number;
+  /** The last client frame the state has taken in. */
+  #inDone: number;
+  #pending: Pending | undefined;
+  /** The last server frame taken into a snapshot so far. */
+  #captured: number;
+  /** Frames taken into snapshots and not yet stored, oldest first: each commit adds only these. */
+  #unstored: StoredFrame[] = [];
+  #writing: Promise<void> | undefined;
+  #fenced = false;
+
+  constructor(page: PageInstance<any>, endpoint: PageEndpoint, store: DurableStore, epoch: number, inDone: number,
+    session: string, opts: RecorderOptions, log: FastifyBaseLogger) {
+    this.#page = page;
+    this.#endpoint = endpoint;
+    this.#store = store;
+    this.#epoch = epoch;
+    this.#inDone = inDone;
+    this.#session = session;
+    this.#opts = opts;
+    this.#log = log;
+    endpoint.hold();
+    // A restored endpoint's frames are in the store already; a new page's are all to be added.
+    this.#captured = epoch > 1 ? endpoint.lastSent : 0;
+  }
+
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  taskDone(seq: number | undefined): void {
+    if (this.#fenced) return;
+    if (seq !== undefined && seq > this.#inDone) this.#inDone = seq;
+    let state: string;
+    try {
+      state = stateJson(this.#page.state, this.#opts.maxDurableStateBytes);
+    } catch (err) {
+      // The page could no longer move: close it now rather than let a node loss roll it back silently.
+      this.#log.error({ err, page: logIdOf(this.#page.id) }, 'durable page state cannot be committed');
+      this.#page.devOnError?.(err);
+      void this.#page.close('durable-state');
+      return;
+    }
+    const at = this.#endpoint.position(this.#inDone);
+    const out = at.out.next - 1;
+    if (out > this.#captured) {
+      for (const f of this.#endpoint.framesAfter(this.#captured)) this.#unstored.push(f);
+      this.#captured = out;
+    }
+    this.#pending = {
+      data: encodeSnapshot(this.#page.route, this.#session, state, at), in: at.in, out,
+      dropThrough: Math.max(at.out.acked, at.out.floor - 1),
+    };
+    this.#writing ??= this.#write();
+  }
+
+  /** Resolves once every snapshot taken so far is stored (or refused). */
+  async flushed(): Promise<boolean> {
+    while (this.#writing) await this.#writing;
+    return !this.#fenced;
+  }
+
+  handsOff(reason: string): boolean {
+    return HAND_OFF_REASONS.has(reason);
+  }
+
+  async closed(reason: string): Promise<void> {
+    await this.flushed();
+    if (this.#fenced || this.handsOff(reason)) return;
+    // Closed for good (a goodbye, a timeout, an eviction): no node may bring it back.
+    await this.#store.remove(this.#page.id, this.#epoch).catch((err) => {
+      this.#log.warn({ err, page: logIdOf(this.#page.id) }, 'durable page not removed; it expires with durableTtlMs');
+    });
+  }
+
+  async #write(): Promise<void> {
+    try {
+      while (this.#pending && !this.#fenced) {
+        const p = this.#pending;
+        this.#pending = undefined;
+        let stored: boolean;
+        // Frames already acked need not be stored at all.
+        while (this.#unstored.length > 0 && this.#unstored[0]!.s <= p.dropThrough) this.#unstored.shift();
+        const add = this.#unstored.length;
+        try {
+          stored = await this.#store.commit(this.#page.id, this.#epoch, p.data, { add: this.#unstored.slice(0, add), dropThrough: p.dropThrough }, this.#opts.durableTtlMs);
+        } catch (err) {
+          // A closed page stops here: the snapshot before stays, and nothing of this one was sent.
+          if (this.#page.closed) return;
+          this.#log.warn({ err, page: logIdOf(this.#page.id) }, 'durable commit failed; retrying');
+          this.#pending ??= p;
+          await new Promise((r) => setTimeout(r, RETRY_MS));
+          continue;
+        }
+        if (!stored) {
+          this.#fenced = true;
+          this.#log.info({ page: logIdOf(this.#page.id) }, 'durable page claimed by another node; closing this copy');
+          void this.#page.close('claimed');
+          return;
+        }
+        this.#unstored.splice(0, add);
+        this.#endpoint.release(p.in, p.out);
+      }
+    } finally {
+      this.#writing = undefined;
+    }
+  }
+}

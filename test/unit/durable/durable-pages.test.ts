@@ -1,0 +1,103 @@
+/**
+ * Durable pages through the front door, in one process: the render-time checks, `mount`, the
+ * in-memory store of `npm run dev`, and claims between two servers sharing a real Redis — the
+ * session check, the epoch that fences the old holder, and the event key that stays the same.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../../helpers/server.js';
+import { fixture } from '../../helpers/temp-pages.js';
+import { renderLive, WsClient } from '../../helpers/live-client.js';
+import { startRedis, type TestRedis } from '../../helpers/redis.js';
+import { MemoryStore } from '../../../src/durable/memory-store.js';
+import { RedisStore } from '../../../src/durable/redis-store.js';
+
+const SECRET = 'durable-unit-secret-0123456789abcdef';
+let redis: TestRedis;
+const servers: TestServer[] = [];
+const start = async (opts: Parameters<typeof startServer>[0]) => {
+  const s = await startServer({ pagesDir: fixture('durable'), dev: false, secret: SECRET, ...opts });
+  servers.push(s);
+  return s;
+};
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await redis?.stop();
+});
+
+/** A WebSocket client that says hello with `ack`, for `id`, with `cookie`. */
+async function hello(base: string, id: string, cookie: string, ack = 0): Promise<WsClient> {
+  const c = new WsClient(base, id, { cookie, origin: base });
+  await c.opened;
+  c.send({ t: 'hello', v: 1, ack });
+  await c.until((f) => f.some((x) => x.t === 'welcome' || x.t === 'expired' || x.t === 'refused'));
+  return c;
+}
+
+describe('durable pages in one process', () => {
+  it('runs on the in-memory store without Redis: mount runs after get, events are answered', async () => {
+    const s = await start({});
+    expect(s.app.pagebound.durable.store).toBeInstanceOf(MemoryStore);
+    const page = await renderLive(s.url, '/counter');
+    const c = await hello(s.url, page.id, page.cookie);
+    c.send({ t: 'ev', s: 1, n: 'add', d: { i: 1 } });
+    c.send({ t: 'ev', s: 2, n: 'where' });
+    await c.until((f) => f.filter((x) => x.t === 're').length === 2);
+    expect(c.of('re').map((f) => f.d)).toEqual([{ count: 1, node: '' }, { node: '', mounts: 1 }]);
+    await c.until((f) => f.some((x) => x.t === 'ack' && x.a === 2));
+    c.ws.close();
+  });
+
+  it('refuses to render a durable page whose state is over maxDurableStateBytes: 500 PB_ERR_DURABLE_STATE, no page kept', async () => {
+    // In dev the error page names the code; in production it is a generic 500 and the log names it.
+    const s = await start({ maxDurableStateBytes: 10, dev: true });
+    const res = await fetch(s.url + '/counter');
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(body).toContain('PB_ERR_DURABLE_STATE');
+    expect(body).toContain('too large (limit 10 bytes)');
+    expect(s.app.pagebound.registry.size).toBe(0);
+  });
+});
+
+describe('claims between two servers on one Redis', () => {
+  it('another server takes the page over with its state; the old holder is fenced; another session cannot claim it', async () => {
+    const a = await start({ nodeId: 'a', pubsub: { redisUrl: redis.url } });
+    const b = await start({ nodeId: 'b', pubsub: { redisUrl: redis.url } });
+    expect(b.app.pagebound.durable.store).toBeInstanceOf(RedisStore);
+    const page = await renderLive(a.url, '/counter');
+    const onA = await hello(a.url, page.id, page.cookie);
+    onA.send({ t: 'ev', s: 1, n: 'add', d: { i: 1 } });
+    await onA.until((f) => f.some((x) => x.t === 're' && x.re === 1));
+
+    // Another browser session, with the id: answered as an unknown page, and the epoch unmoved.
+    const stranger = await renderLive(b.url, '/plain');
+    const refused = await hello(b.url, page.id, stranger.cookie);
+    expect(refused.of('expired')).toEqual([{ t: 'expired', reason: 'unknown' }]);
+    expect((await b.app.pagebound.durable.store.read(page.id))?.epoch).toBe(1);
+
+    // The owner's hello on b: b claims the page at epoch 2 and resumes it where the commit left it.
+    const onB = await hello(b.url, page.id, page.cookie, 2);
+    expect(onB.of('welcome')[0]).toMatchObject({ ack: 1 });
+    expect((await b.app.pagebound.durable.store.read(page.id))?.epoch).toBe(2);
+    onB.send({ t: 'ev', s: 2, n: 'add', d: { i: 2 } });
+    onB.send({ t: 'ev', s: 3, n: 'where' });
+    await onB.until((f) => f.filter((x) => x.t === 're').length === 2);
+    expect(onB.of('re').map((f) => f.d)).toEqual([{ count: 2, node: '' }, { node: '', mounts: 2 }]);
+
+    // a still holds its copy; its next commit is refused, so it closes it and sends its client away
+    // (1012, reconnect) instead of answering: nothing a's copy did after the claim reaches anyone.
+    onA.send({ t: 'ev', s: 2, n: 'add', d: { i: 99 } });
+    const closed = await onA.done;
+    expect(closed.code).toBe(1012);
+    expect(onA.of('re').map((f) => f.re)).toEqual([1]);
+    expect(a.app.pagebound.registry.get(page.id)).toBeUndefined();
+    const record = await b.app.pagebound.durable.store.read(page.id);
+    expect(record?.epoch).toBe(2);
+    expect(JSON.parse(record!.data).state.log).toEqual([1, 2]);
+    onB.ws.close();
+  });
+});
