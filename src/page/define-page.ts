@@ -94,6 +94,12 @@ export interface Page<S = unknown> {
   emit(name: string, data?: unknown): void;
   /** Same as `emit('message', data)`. */
   send(data: unknown): void;
+  /**
+   * Redraws now: the page's template is rendered again and the regions that changed are morphed
+   * into the browser. Pages redraw by themselves after each event, timer and message; call this
+   * to show progress in the middle of a long handler.
+   */
+  render(): void;
   /** Keeps `resource` until the page closes, then disposes it (Symbol.asyncDispose, Symbol.dispose, close(), or a function). */
   own<T extends Cleanup>(resource: T): T;
   /** A timer whose callback runs in the page's mailbox and that is cleared when the page closes. */
@@ -150,6 +156,12 @@ export interface PageDefinition<S = undefined, P extends Record<string, string> 
   state?: (ctx: RequestContext<P>) => S;
   /** Keep an instance even with no handlers (a page that only pushes). Default: live when it has handlers, timers, subscriptions or owned resources. */
   live?: boolean;
+  /**
+   * Redraw the page after each event, timer or message that changes what its template renders
+   * (the changed `data-pb-region`s, else the body, morphed in). Default true; false for pages that
+   * draw their updates with their own script.
+   */
+  redraw?: boolean;
   /** Load the browser runtime on a page that is not live, for `new ServerSocket(path)`. Default false. */
   client?: boolean;
   get?: MethodHandler<S, P>;

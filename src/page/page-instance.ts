@@ -44,6 +44,14 @@ export interface PageKind {
   live?: boolean;
 }
 
+/**
+ * Renders the page again (src/render/redraw.ts): the `[name, html]` regions that changed since the
+ * rendering it last returned, none when nothing did. Set by the render on a page that redraws.
+ */
+export interface Redrawer {
+  next(state: unknown): Array<[string, string]>;
+}
+
 const NO_KIND: PageKind = {};
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -72,6 +80,10 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   #warnings: WarnLimiter | undefined;
   #closing: Promise<void> | undefined;
   #stream: PageStream | undefined;
+  /** Redraws the page after each task that changed what its template renders; see `Redrawer`. */
+  redrawer: Redrawer | undefined;
+  /** A redraw waited for a connection: the next one gets the latest rendering, not each one missed. */
+  #redrawBehind = false;
 
   constructor(id: string, route: string, shared: PageShared, kind: PageKind = NO_KIND) {
     this.#opts = shared;
@@ -149,6 +161,11 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     this.emit('message', data);
   }
 
+  render(): void {
+    if (this.closed) throw new PB_ERR_PAGE_CLOSED();
+    this.#redraw();
+  }
+
   own<T extends Cleanup>(resource: T): T {
     if (!isCleanup(resource)) throw new TypeError('page.own() takes a function, a close() method or a Symbol.dispose/asyncDispose resource');
     if (this.closed) {
@@ -212,6 +229,11 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   connected(): void {
     this.#life.to('connected');
+    if (this.#redrawBehind) {
+      this.#redrawBehind = false;
+      // After the endpoint's welcome and replay, which follow this call.
+      queueMicrotask(() => this.#mailbox.post(() => this.#redraw()));
+    }
   }
 
   disconnected(): void {
@@ -290,11 +312,14 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     try {
       const ran = named ? named(data, this, event) : catchAll!(name, data, this, event);
       const result = isThenable(ran) ? await this.#withTimeout(ran, event) : ran;
+      // Before the reply, so the client's reply handler sees the page as the handler left it.
+      this.#redraw();
       if (result === settled || this.closed) return;
       this.#outlet.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
       this.#log.error({ err, event: name }, 'event handler failed');
       this.devOnError?.(err);
+      this.#redraw();
       this.#reply(s, this.#errorInfo(err, name));
     }
   }
@@ -351,6 +376,24 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     } catch (err) {
       this.#report(err, where);
     }
+    this.#redraw();
+  }
+
+  /** Pushes the regions that changed; while disconnected, only remembers to on the next connection. */
+  #redraw(): void {
+    if (!this.redrawer || this.closed) return;
+    if (this.#life.state === 'disconnected') {
+      this.#redrawBehind = true;
+      return;
+    }
+    let regions: Array<[string, string]>;
+    try {
+      regions = this.redrawer.next(this.state);
+    } catch (err) {
+      this.#report(err, 'redraw');
+      return;
+    }
+    if (regions.length) this.#outlet.push({ t: 'dom', r: regions });
   }
 
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */
