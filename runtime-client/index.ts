@@ -5,6 +5,7 @@
  */
 import { BASE_PATH, BOOT_ELEMENT_ID, CssClass, PROTOCOL_VERSION } from '../src/protocol/constants.js';
 import { installBindings } from './bindings.js';
+import { installUrlState } from './url-state.js';
 import type { TransportMode } from './reconnect.js';
 import { closeAll, PAGE_ID, ServerSocket } from './server-socket.js';
 import { DEV_HOOK } from '../src/protocol/dev-events.js';
@@ -104,6 +105,7 @@ if (boot?.id) {
     reflectState(socket);
     defaultIndicator(socket);
     document.serverSocket = socket;
+    installUrlState(socket);
     window.__pagebound = { socket, get stats() { return socket.stats; } };
   }
   // Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.

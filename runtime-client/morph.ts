@@ -2,8 +2,9 @@
  * Morphs new server-rendered HTML into the live DOM with idiomorph, which matches elements by id
  * and shape and changes only what differs, so the elements the user is working in stay the same
  * nodes. What belongs to the user survives every update: focus, caret and selection (the focused
- * element keeps its value and is never replaced), a form control's value once they changed it, an
- * open `<details>`, scroll positions (nodes are kept, not rebuilt), and anything under `data-pb-keep`.
+ * element keeps its value and is never replaced), the value of a control they changed that is not
+ * bound to an event, an open `<details>`, scroll positions (nodes are kept, not rebuilt), and
+ * anything under `data-pb-keep`.
  *
  * idiomorph rather than morphdom: it matches by id across the whole subtree (morphdom only among
  * siblings), so a moved or re-ordered keyed row is moved, not rebuilt, and its focus kept.
@@ -14,8 +15,14 @@ import { KEEP_ATTR, REGION_ATTR } from '../src/protocol/constants.js';
 /** Elements the runtime itself puts in the body; the page's HTML never has them. */
 const RUNTIME_IDS = new Set(['pb-status-default']);
 
-/** Whether the user changed a form control, so its value is theirs and the update must keep it. */
+/**
+ * Whether the user changed a form control the server does not hear about, so its value is theirs
+ * and the update must keep it. A control bound with `data-on-input`/`data-on-change` told the
+ * server its value: what the server renders for it wins (unless it has focus: idiomorph's
+ * `ignoreActiveValue` keeps the value being typed).
+ */
 function edited(el: Element): boolean {
+  if (el.closest('[data-on-input],[data-on-change]')) return false;
   if (el instanceof HTMLInputElement) {
     return el.type === 'checkbox' || el.type === 'radio' ? el.checked !== el.defaultChecked : el.value !== el.defaultValue;
   }

@@ -1,16 +1,24 @@
-// Pages talk to each other through topics: every page in a room subscribes to that room's topic.
+// Pages talk to each other through topics: every page in a room subscribes to that room's topic,
+// keeps the last messages in its state, and redraws its log when one arrives. No client script.
+import { randomUUID } from 'node:crypto';
 import { definePage } from 'pagebound';
 
-interface Message { from: string; text: string }
+interface Message { id: string; text: string }
+/** Messages a page keeps (and shows): older ones scroll away. */
+const KEEP = 50;
 
-export default definePage<undefined, { room: string }>({
-  get: (ctx, page) => {
-    const topic = `chat:${ctx.params.room}`;
-    page.subscribe<Message>(topic, (msg) => page.emit('chat', msg));
-    page.on('say', (data: { text?: unknown }) => {
-      const text = String(data?.text ?? '').trim().slice(0, 500);
-      if (text) page.publish(topic, { from: page.id.slice(0, 4), text });
+export default definePage<{ room: string; messages: Message[] }, { room: string }>({
+  state: (ctx) => ({ room: ctx.params.room, messages: [] }),
+  get: (_ctx, page) => {
+    page.subscribe<Message>(`chat:${page.state.room}`, (msg) => {
+      page.state.messages = [...page.state.messages, msg].slice(-KEEP);
     });
-    return { title: `Chat: ${ctx.params.room}`, room: ctx.params.room };
+    return { title: `Chat: ${page.state.room}`, ...page.state };
+  },
+  on: {
+    say(data: { text?: unknown }, page) {
+      const text = String(data?.text ?? '').trim().slice(0, 500);
+      if (text) page.publish(`chat:${page.state.room}`, { id: randomUUID(), text });
+    },
   },
 });

@@ -101,7 +101,10 @@ export class DevLoop {
     const open: OpenPage = { ...record, fromState, errors: new Set() };
     this.#open.set(instance, open);
     instance.onClose(() => this.#open.delete(instance));
-    instance.devOnError = (err) => this.#show(instance, open, toDevError(err, 'handler', HANDLER_KEY, this.#rt.options.pagesDir));
+    // A redraw that failed is the template's error: the next render that works clears it.
+    instance.devOnError = (err, where) => this.#show(instance, open, where === 'redraw'
+      ? toDevError(err, 'template', RENDER_KEY, this.#rt.options.pagesDir)
+      : toDevError(err, 'handler', HANDLER_KEY, this.#rt.options.pagesDir));
     if (this.#routeError) this.#show(instance, open, this.#routeError);
   }
 

@@ -281,8 +281,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   // ---- dev hooks (src/dev/dev-loop.ts) ----
 
-  /** Dev: told of every failure in a handler, timer or subscription, for the browser's error overlay. */
-  devOnError: ((err: unknown) => void) | undefined;
+  /** Dev: told of every failure in a handler, timer, subscription or redraw (`where`), for the browser's error overlay. */
+  devOnError: ((err: unknown, where?: string) => void) | undefined;
 
   /**
    * Dev: takes the declared handlers of an edited page module, keeping the state. Refused (false,
@@ -399,7 +399,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */
   #report(err: unknown, where: string): void {
     this.#log.error({ err, where }, 'page task failed');
-    this.devOnError?.(err);
+    this.devOnError?.(err, where);
     if (!this.closed) this.#outlet.push({ t: 'ev', n: 'error', d: this.#errorInfo(err, where) });
   }
 

@@ -43,6 +43,8 @@ export const EVENT_NAME_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const REGION_NAME_RE = /^[A-Za-z0-9_.:-]{0,64}$/;
 /** The attribute that makes an element a region a redraw can send on its own. */
 export const REGION_ATTR = 'data-pb-region';
+/** Where the address bar should be for what the page shows (runtime-client/url-state.ts). */
+export const URL_ATTR = 'data-pb-url';
 /** An element (and its subtree) that redraws leave as the browser has it. */
 export const KEEP_ATTR = 'data-pb-keep';
 

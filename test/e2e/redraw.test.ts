@@ -2,42 +2,22 @@
  * Server-driven redraws in Chromium: what the user is doing survives a burst of morphs, a redraw
  * missed while offline arrives once on resume, and a one-row change sends only that row.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openPage, type WatchedPage } from './browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSuite } from './suite.js';
 import { fixture } from '../helpers/temp-pages.js';
 
-let browser: Browser;
-let server: TestServer;
-let context: BrowserContext;
-const watched: WatchedPage[] = [];
+// Short heartbeats: an offline browser is noticed in about a second.
+const suite = browserSuite({ pagesDir: fixture('redraw'), dev: false, heartbeatMs: 300, heartbeatTimeoutMs: 900, retainMs: 20_000 });
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  // Short heartbeats: an offline browser is noticed in about a second.
-  server = await startServer({ pagesDir: fixture('redraw'), dev: false, heartbeatMs: 300, heartbeatTimeoutMs: 900, retainMs: 20_000 });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const w of watched.splice(0)) expect(w.errors.map(String)).toEqual([]);
-  await context?.close();
-});
-
+/** A connected tab at `url` that counts the redraws it applies in `window.redraws`. */
 async function open(url: string): Promise<Page> {
-  context = await browser.newContext();
-  const w = await openPage(context);
-  watched.push(w);
-  await w.page.goto(url);
-  await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50 });
-  await w.page.evaluate(() => {
+  const page = await suite.open(url);
+  await page.evaluate(() => {
     (window as any).redraws = 0;
     document.addEventListener('pb:redraw', () => (window as any).redraws++);
   });
-  return w.page;
+  return page;
 }
 
 const send = (page: Page, name: string, data: unknown) =>
@@ -45,7 +25,7 @@ const send = (page: Page, name: string, data: unknown) =>
 
 describe('redraws in Chromium', () => {
   it('typing while the server pushes 20 redraws keeps focus, caret, selection, the typed text, open details and scroll', async () => {
-    const page = await open(server.url + '/ticker');
+    const page = await open('/ticker');
     await page.click('#more summary');
     await page.evaluate(() => { document.getElementById('pane')!.scrollTop = 250; });
     await page.click('#field');
@@ -89,10 +69,10 @@ describe('redraws in Chromium', () => {
   });
 
   it('a redraw made while the browser is offline arrives once, on resume', async () => {
-    const page = await open(server.url + '/ticker');
+    const page = await open('/ticker');
     const id = await page.evaluate(() => JSON.parse(document.getElementById('pb-boot')!.textContent!).id as string);
-    const instance = server.app.pagebound.registry.get(id)!;
-    await context.setOffline(true);
+    const instance = suite.server.app.pagebound.registry.get(id)!;
+    await suite.context.setOffline(true);
     await expect.poll(() => instance.lifecycle, { timeout: 5000 }).toBe('disconnected');
     // Three changes while away, each in the page's mailbox as a timer would make them.
     for (const note of ['first', 'second', 'changed while away']) {
@@ -100,7 +80,7 @@ describe('redraws in Chromium', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(await page.textContent('#note')).toBe('');
-    await context.setOffline(false);
+    await suite.context.setOffline(false);
     await page.waitForFunction(() => document.getElementById('note')!.textContent === 'changed while away', null, { polling: 50, timeout: 15_000 });
     await page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50 });
     await new Promise((r) => setTimeout(r, 300));
@@ -108,12 +88,10 @@ describe('redraws in Chromium', () => {
   });
 
   it('a one-row change of a 100-row table sends that row only (prints the bytes)', async () => {
-    context = await browser.newContext();
-    const w = await openPage(context);
-    watched.push(w);
+    const w = await suite.tab();
     const frames: string[] = [];
     w.page.on('websocket', (ws) => ws.on('framereceived', (f) => { if (typeof f.payload === 'string') frames.push(f.payload); }));
-    const response = await w.page.goto(server.url + '/table');
+    const response = await w.page.goto(suite.server.url + '/table');
     const full = (await response!.body()).length;
     await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50 });
     const row = await w.page.$('#row-42');
