@@ -105,4 +105,18 @@ describe('redraws in Chromium', () => {
     expect(bytes / full).toBeLessThan(0.05);
     expect(await row!.evaluate((el) => el === document.getElementById('row-42'))).toBe(true);
   });
+
+  it('a client: true page shows its own socket\'s state with pb-connected and pb-reconnecting', async () => {
+    const { page } = await suite.tab();
+    await page.goto(suite.server.url + '/client-only');
+    const has = (cls: string) => page.waitForFunction((c) => document.documentElement.classList.contains(c), cls, { polling: 50, timeout: 10_000 });
+    await has('pb-connected');
+    expect(await page.evaluate(() => (window as any).echo.call('ping'))).toBe('pong');
+    await suite.context.setOffline(true);
+    await has('pb-reconnecting');
+    expect(await page.textContent('#pb-status-default')).toBe('Reconnecting…');
+    await suite.context.setOffline(false);
+    await has('pb-connected');
+    expect(await page.isVisible('#pb-status-default')).toBe(false);
+  });
 });
