@@ -98,4 +98,6 @@ export const CssClass = {
   reconnecting: 'pb-reconnecting',
   expired: 'pb-expired',
   pending: 'pb-pending',
+  /** A form control whose value differs from what the server last rendered, and its form. */
+  dirty: 'pb-dirty',
 } as const;

@@ -119,4 +119,41 @@ describe('redraws in Chromium', () => {
     await has('pb-connected');
     expect(await page.isVisible('#pb-status-default')).toBe(false);
   });
+
+  it('live forms: dirty class, disable-with while pending, reset on success, errors by redraw, opt-out, confirm', async () => {
+    const page = await open('/form');
+    const classes = () => page.evaluate(() => [document.getElementById('title')!.className, document.getElementById('f')!.className]);
+    await page.fill('#title', 'ab');
+    expect(await classes()).toEqual(['pb-dirty', 'pb-dirty']);
+    await page.click('#go');
+    expect(await page.evaluate(() => [(document.getElementById('go') as HTMLButtonElement).disabled, document.getElementById('go')!.textContent])).toEqual([true, 'Saving…']);
+    await page.waitForSelector('#error');
+    expect(await page.textContent('#error')).toBe('At least 3 characters.');
+    // A failed handler leaves what was typed, to correct it; the button comes back.
+    expect(await page.inputValue('#title')).toBe('ab');
+    await page.waitForFunction(() => !(document.getElementById('go') as HTMLButtonElement).disabled, null, { polling: 20 });
+    expect(await page.textContent('#go')).toBe('Save');
+    expect(await classes()).toEqual(['pb-dirty', 'pb-dirty']);
+
+    await page.fill('#title', 'abc');
+    await page.press('#title', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#saved li').length === 1 && !document.getElementById('error'), null, { polling: 20 });
+    await page.waitForFunction(() => (document.getElementById('title') as HTMLInputElement).value === '', null, { polling: 20 });
+    expect(await classes()).toEqual(['', '']);
+
+    await page.fill('#keep', 'stays');
+    await page.click('#keep-go');
+    await page.waitForFunction(() => document.getElementById('kept')!.textContent === 'stays', null, { polling: 20 });
+    expect(await page.inputValue('#keep')).toBe('stays');
+
+    const answers = [false, true];
+    const asked: string[] = [];
+    page.on('dialog', (d) => { asked.push(d.message()); void (answers.shift() ? d.accept() : d.dismiss()); });
+    await page.click('#wipe');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.locator('#saved li').count()).toBe(1);
+    await page.click('#wipe');
+    await page.waitForFunction(() => document.querySelectorAll('#saved li').length === 0, null, { polling: 20 });
+    expect(asked).toEqual(['Delete everything?', 'Delete everything?']);
+  });
 });
