@@ -30,14 +30,20 @@ function edited(el: Element): boolean {
   return false;
 }
 
+/** The element the user is typing in keeps its value (and a contenteditable its content). */
+const typingIn = (el: Element): boolean => el === document.activeElement && el !== document.body;
+
+// Not idiomorph's `ignoreActiveValue`: it also leaves the focused element's children alone, so a
+// focused button's label (a counter's) would never update.
 const OPTIONS = {
-  ignoreActiveValue: true,
   restoreFocus: true,
   callbacks: {
     beforeNodeRemoved: (node: Node) => !(node instanceof Element && RUNTIME_IDS.has(node.id)),
-    beforeNodeMorphed: (old: Node) => !(old instanceof Element && old.hasAttribute(KEEP_ATTR)),
+    beforeNodeMorphed: (old: Node) =>
+      !(old instanceof Element && (old.hasAttribute(KEEP_ATTR) || (typingIn(old) && (old as HTMLElement).isContentEditable))),
     beforeAttributeUpdated: (name: string, el: Element) =>
-      !((name === 'value' || name === 'checked') && edited(el)) && !(name === 'open' && el instanceof HTMLDetailsElement),
+      !(name === 'value' && (typingIn(el) || edited(el))) && !(name === 'checked' && edited(el)) &&
+      !(name === 'open' && el instanceof HTMLDetailsElement),
   },
 };
 

@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
+import type { AsyncOutcome, AsyncWork } from './async-work.js';
 
 /** Marks values made by definePage/defineSocket; a symbol from the global registry survives module reloads. */
 export const PAGE_BRAND: unique symbol = Symbol.for('pagebound.page') as never;
@@ -100,6 +101,16 @@ export interface Page<S = unknown> {
    * to show progress in the middle of a long handler.
    */
   render(): void;
+  /**
+   * Runs `work` outside the page's mailbox, so events go on meanwhile; `job.report(fn)` and the
+   * outcome run inside it (and the page redraws after each). Cancelled when the page closes, or by
+   * the function returned.
+   * @example
+   * page.startAsync(async (job) => {
+   *   for (let i = 1; i <= 10; i++) { await step(job.signal); job.report((p) => { p.state.done = i * 10; }); }
+   * }, { result: (_v, p) => { p.state.status = 'finished'; }, error: (_e, p) => { p.state.status = 'stopped'; } });
+   */
+  startAsync<T>(work: AsyncWork<S, T>, outcome?: AsyncOutcome<S, T>): () => void;
   /** Keeps `resource` until the page closes, then disposes it (Symbol.asyncDispose, Symbol.dispose, close(), or a function). */
   own<T extends Cleanup>(resource: T): T;
   /** A timer whose callback runs in the page's mailbox and that is cleared when the page closes. */

@@ -18,6 +18,7 @@ import type { ErrorInfo } from '../protocol/frames.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_PAGE_CLOSED } from '../errors.js';
 import { createPageStream, type PageStream } from './page-stream.js';
+import { runAsync, type AsyncOutcome, type AsyncWork } from './async-work.js';
 
 export type { Lifecycle } from './lifecycle.js';
 
@@ -164,6 +165,11 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   render(): void {
     if (this.closed) throw new PB_ERR_PAGE_CLOSED();
     this.#redraw();
+  }
+
+  startAsync<T>(work: AsyncWork<S, T>, outcome: AsyncOutcome<S, T> = {}): () => void {
+    if (this.closed) throw new PB_ERR_PAGE_CLOSED();
+    return runAsync<S, T>(this, work, outcome, (task) => this.#mailbox.post(() => this.#runReported(task, 'async')));
   }
 
   own<T extends Cleanup>(resource: T): T {

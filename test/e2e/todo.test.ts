@@ -92,3 +92,29 @@ describe('todo example', () => {
     expect(await page.getAttribute('#filters a[aria-current]', 'href')).toBe('?filter=all');
   });
 });
+
+describe('background job example', () => {
+  it('shows progress, answers clicks meanwhile, finishes, and can be cancelled', async () => {
+    const page = await open('/job');
+    await page.click('#start');
+    await until(page, () => document.getElementById('status')!.textContent === 'running');
+    await page.click('#click');
+    await until(page, () => document.getElementById('clicks')!.textContent === '1');
+    // The click was answered while the job was still under way.
+    const mid = Number((await page.getAttribute('#progress', 'value')) ?? 0);
+    expect(mid).toBeLessThan(100);
+    expect(await page.getAttribute('#job', 'class')).toBe('pb-loading');
+    await until(page, () => document.getElementById('status')!.textContent === 'finished');
+    expect(await page.getAttribute('#progress', 'value')).toBe('100');
+    expect(await page.getAttribute('#job', 'style')).toBe('--pb-progress: 100%');
+
+    await page.click('#start');
+    await until(page, () => Number(document.getElementById('progress')!.getAttribute('value')) >= 10);
+    await page.click('#cancel');
+    await until(page, () => document.getElementById('status')!.textContent === 'cancelled');
+    const stopped = await page.getAttribute('#progress', 'value');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await page.getAttribute('#progress', 'value')).toBe(stopped);
+    expect(Number(stopped)).toBeLessThan(100);
+  });
+});
