@@ -392,14 +392,12 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
       this.#redrawBehind = true;
       return;
     }
-    let regions: Array<[string, string]>;
     try {
-      regions = this.redrawer.next(this.state);
+      const regions = this.redrawer.next(this.state);
+      if (regions.length) this.#outlet.push({ t: 'dom', r: regions });
     } catch (err) {
       this.#report(err, 'redraw');
-      return;
     }
-    if (regions.length) this.#outlet.push({ t: 'dom', r: regions });
   }
 
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */

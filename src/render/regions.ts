@@ -10,7 +10,7 @@
  * value is escaped, and asks that a region's element (and any element of the same name inside it)
  * is closed with its end tag. Comments and the text of script, style, textarea and title are skipped.
  */
-import { REGION_ATTR } from '../protocol/constants.js';
+import { REGION_ATTR, REGION_NAME_RE } from '../protocol/constants.js';
 
 export interface Region {
   /** The region's element, start tag to end tag (for `""`, the body element, or the whole page without one). */
@@ -106,10 +106,10 @@ function findRegions(html: string): Regions | null {
     if (VOID.has(tag) || selfClose) continue;
     if (top.tag === tag) top.depth++;
     const region = REGION_ATTR_RE.exec(attrs);
-    if (region) {
-      const name = region[1] ?? region[2] ?? region[3] ?? '';
-      stack.push({ name, tag, depth: 1, start: m.index, children: [] });
-    }
+    const name = region ? region[1] ?? region[2] ?? region[3] ?? '' : '';
+    // A name the wire cannot carry (empty, too long, a space from user data) is no region: its
+    // markup belongs to the region around it.
+    if (region && name && REGION_NAME_RE.test(name)) stack.push({ name, tag, depth: 1, start: m.index, children: [] });
   }
   // Regions left open (an end tag the browser would have implied) end where the body does.
   while (stack.length > 1) {

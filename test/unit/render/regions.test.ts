@@ -35,6 +35,12 @@ describe('regions', () => {
     expect(changedRegions(r, splitRegions(page('<p data-pb-region="x">1</p><p data-pb-region="x">3</p>'))).map(([n]) => n)).toEqual(['']);
   });
 
+  it('ignores a region name the wire cannot carry: its markup belongs to the region around it', () => {
+    const r = splitRegions(page(`<div data-pb-region="ok"><p data-pb-region="a b">x</p><p data-pb-region="">y</p><p data-pb-region="${'n'.repeat(65)}">z</p></div>`));
+    expect([...r.keys()].sort()).toEqual(['', 'ok']);
+    expect(r.get('ok')!.children).toEqual([]);
+  });
+
   it('ends a region left open where the body ends', () => {
     const r = splitRegions(page('<div data-pb-region="open"><p>x'));
     expect(r.get('open')!.html).toBe('<div data-pb-region="open"><p>x');
