@@ -19,6 +19,7 @@ import { idleScenario } from './scenarios/idle.js';
 import { manyScenario } from './scenarios/many.js';
 import { meetsGoal, type MetricRow } from './lib/report.js';
 import { clusterScenario } from './scenarios/cluster.js';
+import { redrawScenario } from './scenarios/redraw.js';
 
 const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConfig) => Promise<Section[]> }> = [
   { name: 'render', title: '1. Render throughput', run: renderScenario },
@@ -27,6 +28,7 @@ const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConf
   { name: 'idle', title: '4. Idle connections memory', run: idleScenario },
   { name: 'many', title: '5. Many pages in one process', run: manyScenario },
   { name: 'cluster', title: '6. Through the balancer', run: clusterScenario },
+  { name: 'redraw', title: '7. Bytes per redraw', run: redrawScenario },
 ];
 
 const cfg = loadConfig();
