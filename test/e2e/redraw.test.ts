@@ -156,4 +156,12 @@ describe('redraws in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('#saved li').length === 0, null, { polling: 20 });
     expect(asked).toEqual(['Delete everything?', 'Delete everything?']);
   });
+
+  it('redraw: false leaves updates to the page\'s own script, which page.emit() still feeds', async () => {
+    const page = await open('/own-script');
+    await page.evaluate(() => (document as any).serverSocket.call('inc'));
+    await page.waitForFunction(() => document.getElementById('n')!.textContent === 'pushed 1', null, { polling: 20 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await page.evaluate(() => [(window as any).redraws, document.getElementById('n')!.textContent])).toEqual([0, 'pushed 1']);
+  });
 });
