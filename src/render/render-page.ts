@@ -122,7 +122,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     await rt.registry.admit(instance, ensureSession(request, reply), request.ip);
     if (!watchOnly && def.redraw !== false) instance.redrawer = new TemplateRedraw(rt.templates, choice, data, html);
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly }, rt.prefix);
-    rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params, watchOnly });
+    rt.dev?.track(instance, { file: route.file, def, data, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
   } else {
