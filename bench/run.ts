@@ -20,6 +20,7 @@ import { manyScenario } from './scenarios/many.js';
 import { meetsGoal, type MetricRow } from './lib/report.js';
 import { clusterScenario } from './scenarios/cluster.js';
 import { durableScenario } from './scenarios/durable.js';
+import { redrawScenario } from './scenarios/redraw.js';
 
 const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConfig) => Promise<Section[]> }> = [
   { name: 'render', title: '1. Render throughput', run: renderScenario },
@@ -29,6 +30,7 @@ const scenarios: Array<{ name: ScenarioName; title: string; run: (cfg: BenchConf
   { name: 'many', title: '5. Many pages in one process', run: manyScenario },
   { name: 'cluster', title: '6. Through the balancer', run: clusterScenario },
   { name: 'durable', title: '7. Durable pages', run: durableScenario },
+  { name: 'redraw', title: '8. Bytes per redraw', run: redrawScenario },
 ];
 
 const cfg = loadConfig();

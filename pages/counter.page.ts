@@ -1,4 +1,6 @@
 // The count lives only on the server, in this page's instance; each tab is its own instance.
+// A handler changes the state and the page redraws itself: no client script. The count is also
+// pushed as a `count` event for any script that wants it.
 import { z } from 'zod';
 import { definePage } from './$types/counter.js';
 
@@ -7,7 +9,7 @@ export default definePage({
   durable: true,
   state: () => ({ count: 0 }),
   emits: { count: z.number() },
-  get: (_ctx, page) => ({ title: 'Counter', count: page.state.count }),
+  get: (_ctx, page) => ({ title: 'Counter', ...page.state }),
   on: {
     inc(_data, page) {
       page.state.count++;

@@ -9,10 +9,11 @@
  * submit handler would otherwise empty the field before it was read.
  */
 import { CssClass } from '../src/protocol/constants.js';
+import { confirmed, disableWith, installDirty } from './forms.js';
 
 interface TrackingSocket {
   send(name: string, data?: unknown): void;
-  sendTracked?(name: string, data: unknown, done: () => void): void;
+  sendTracked?(name: string, data: unknown, done: (ok: boolean) => void): void;
 }
 
 type Data = Record<string, unknown>;
@@ -37,20 +38,30 @@ function extraValues(el: HTMLElement): Data {
   return out;
 }
 
-function fire(el: HTMLElement, name: string, data: Data): void {
+function fire(el: HTMLElement, name: string, data: Data, succeeded?: () => void): void {
   const socket = (document as { serverSocket?: TrackingSocket }).serverSocket;
   if (!socket) return console.error(`pagebound: no live page for "${name}".`);
   // The author's data-value-* win over user-editable fields of the same name.
   const payload = { ...data, ...extraValues(el) };
   pending(el, 1);
+  const enable = disableWith(el);
+  const settle = (): void => {
+    pending(el, -1);
+    enable();
+  };
   try {
-    if (socket.sendTracked) socket.sendTracked(name, payload, () => pending(el, -1));
+    if (socket.sendTracked) {
+      socket.sendTracked(name, payload, (ok) => {
+        settle();
+        if (ok) succeeded?.();
+      });
+    }
     else {
       socket.send(name, payload);
-      pending(el, -1);
+      settle();
     }
   } catch (e) {
-    pending(el, -1);
+    settle();
     console.error(e);
   }
 }
@@ -78,16 +89,34 @@ function controlValue(c: Element): unknown {
 }
 
 export function installBindings(doc: Document = document): void {
+  installDirty(doc);
   doc.addEventListener('click', (e) => {
     const el = bound(e.target, 'click');
-    if (el) fire(el, el.dataset.onClick!, {});
+    if (!el) return;
+    if (!confirmed(el)) {
+      e.preventDefault();
+      return;
+    }
+    // A link with an event runs it instead of navigating; its href is for a page without the runtime,
+    // a new tab, or a modified click (which still opens it).
+    if (el instanceof HTMLAnchorElement && el.href) {
+      const me = e as MouseEvent;
+      if (me.ctrlKey || me.metaKey || me.shiftKey || me.altKey || me.button !== 0) return;
+      e.preventDefault();
+    }
+    fire(el, el.dataset.onClick!, {});
   }, true);
 
   doc.addEventListener('submit', (e) => {
     const form = e.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-on-submit')) return;
     e.preventDefault();
-    fire(form, form.dataset.onSubmit!, formFields(form, (e as SubmitEvent).submitter ?? null));
+    const submitter = (e as SubmitEvent).submitter ?? null;
+    if (!confirmed(submitter, form)) return;
+    // Reset once the handler succeeded (its redraw is in by then): the form is ready for the next
+    // entry, as after a native submit. A failed handler leaves what the user typed to correct it.
+    const reset = form.dataset.reset === 'false' ? undefined : () => form.reset();
+    fire(form, form.dataset.onSubmit!, formFields(form, submitter), reset);
   }, true);
 
   for (const type of ['input', 'change'] as const) {

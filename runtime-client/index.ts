@@ -5,6 +5,7 @@
  */
 import { BASE_PATH, BOOT_ELEMENT_ID, CssClass, PROTOCOL_VERSION } from '../src/protocol/constants.js';
 import { installBindings } from './bindings.js';
+import { installUrlState } from './url-state.js';
 import type { TransportMode } from './reconnect.js';
 import { closeAll, PAGE_ID, ServerSocket } from './server-socket.js';
 import { DEV_HOOK } from '../src/protocol/dev-events.js';
@@ -42,24 +43,32 @@ function readBoot(): Boot | null {
   }
 }
 
-/** Exactly one of the state classes at a time (none before the first welcome and after close()). */
+type Shown = 'connected' | 'reconnecting' | 'expired' | '';
+const SHOWN: Record<string, Shown> = {
+  open: 'connected', resume: 'connected', disconnect: 'reconnecting', reconnecting: 'reconnecting', expired: 'expired', close: '',
+};
+/** What each reflected socket shows now; the page shows the worst of them. */
+const shown = new Map<ServerSocket, Shown>();
+
+/**
+ * Exactly one of the state classes at a time (none before the first welcome and after close()).
+ * With several sockets (a `client: true` page may open more than one) the worst wins: expired,
+ * then reconnecting, then connected.
+ */
 function reflectState(socket: ServerSocket): void {
   const list = document.documentElement.classList;
   const { connected, reconnecting, expired } = CssClass;
-  const states: Array<[string, string]> = [
-    ['open', connected],
-    ['resume', connected],
-    ['disconnect', reconnecting],
-    ['reconnecting', reconnecting],
-    ['expired', expired],
-    ['close', ''],
-  ];
-  for (const [type, cls] of states) {
+  for (const [type, state] of Object.entries(SHOWN)) {
     socket.addEventListener(type, () => {
       // After expiry the final `close` keeps pb-expired: that is the state the page is left in.
-      if (!cls && list.contains(expired)) return;
+      if (!state && shown.get(socket) === 'expired') return;
+      if (state) shown.set(socket, state);
+      else shown.delete(socket);
+      const all = new Set(shown.values());
+      const worst = all.has('expired') ? expired : all.has('reconnecting') ? reconnecting : all.has('connected') ? connected : '';
       list.remove(connected, reconnecting, expired);
-      if (cls) list.add(cls);
+      if (worst) list.add(worst);
+      showBadge(worst === expired ? 'This page has expired' : worst === reconnecting ? 'Reconnecting…' : null);
     });
   }
 }
@@ -68,28 +77,21 @@ function reflectState(socket: ServerSocket): void {
  * The default "Reconnecting…" badge, for pages whose layout has no `#pb-status` of its own. It is
  * shown only while reconnecting or expired, and an author's element with that id replaces it.
  */
-function defaultIndicator(socket: ServerSocket): void {
-  let badge: HTMLElement | undefined;
-  const show = (text: string | null): void => {
-    if (document.getElementById('pb-status')) return;
-    if (!badge && text) {
-      badge = document.createElement('div');
-      badge.id = 'pb-status-default';
-      badge.setAttribute('role', 'status');
-      badge.style.cssText =
-        'position:fixed;bottom:.75rem;right:.75rem;z-index:2147483647;padding:.25rem .6rem;border-radius:.3rem;' +
-        'font:13px/1.4 system-ui,sans-serif;background:#333;color:#fff;opacity:.85;pointer-events:none';
-      document.body?.append(badge);
-    }
-    if (!badge) return;
-    badge.textContent = text ?? '';
-    badge.hidden = !text;
-  };
-  socket.addEventListener('disconnect', () => show('Reconnecting…'));
-  socket.addEventListener('reconnecting', () => show('Reconnecting…'));
-  socket.addEventListener('resume', () => show(null));
-  socket.addEventListener('open', () => show(null));
-  socket.addEventListener('expired', () => show('This page has expired'));
+let badge: HTMLElement | undefined;
+function showBadge(text: string | null): void {
+  if (document.getElementById('pb-status')) return;
+  if (!badge && text) {
+    badge = document.createElement('div');
+    badge.id = 'pb-status-default';
+    badge.setAttribute('role', 'status');
+    badge.style.cssText =
+      'position:fixed;bottom:.75rem;right:.75rem;z-index:2147483647;padding:.25rem .6rem;border-radius:.3rem;' +
+      'font:13px/1.4 system-ui,sans-serif;background:#333;color:#fff;opacity:.85;pointer-events:none';
+    document.body?.append(badge);
+  }
+  if (!badge) return;
+  badge.textContent = text ?? '';
+  badge.hidden = !text;
 }
 
 const boot = readBoot();
@@ -102,13 +104,21 @@ if (boot?.id) {
   if (boot.dev) window[DEV_HOOK]?.(socket);
   if (!boot.watchOnly) {
     reflectState(socket);
-    defaultIndicator(socket);
     document.serverSocket = socket;
+    installUrlState(socket);
     window.__pagebound = { socket, get stats() { return socket.stats; } };
   }
   // Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.
   addEventListener('pageshow', (e) => e.persisted && location.reload());
 }
-window.ServerSocket = ServerSocket;
+if (boot && !boot.id) {
+  // A `client: true` page: the sockets it opens itself show their state as a live page's does.
+  window.ServerSocket = class extends ServerSocket {
+    constructor(...args: ConstructorParameters<typeof ServerSocket>) {
+      super(...args);
+      reflectState(this);
+    }
+  };
+} else window.ServerSocket = ServerSocket;
 installBindings();
 addEventListener('pagehide', closeAll);

@@ -154,6 +154,7 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
         case 'refused':
           return end(CloseCode.REFUSED, { reason: 'refused', code: f.code });
         case 'ev':
+        case 'dom':
         case 're':
         case 'sd':
           hooks.deliver(f);

@@ -10,6 +10,7 @@ import { lifecycle, ServerEvent } from './events.js';
 import { createLink, type Expiry, type Link, type LinkStats } from './link.js';
 import type { TransportMode } from './reconnect.js';
 import { reloadOnce } from './reload.js';
+import { applyRedraw } from './morph.js';
 import { closedError, createStream, type ByteStream } from './stream.js';
 
 /** Options key carrying the page's own instance id; a symbol so authors cannot pass it by accident. */
@@ -29,7 +30,8 @@ type ReadyState = 0 | 1 | 2 | 3;
 
 interface Pending {
   call?: [resolve: (d: unknown) => void, reject: (e: Error) => void];
-  done?: () => void;
+  /** Told whether the handler succeeded (false too when the page ended first). */
+  done?: (ok: boolean) => void;
 }
 
 const open = new Set<ServerSocket>();
@@ -108,11 +110,12 @@ export class ServerSocket extends EventTarget {
             if (f.n === 'error') failed(f.d as ErrorInfo);
             else fire(this, new ServerEvent(f.n, { data: f.d }));
           }
+          else if (f.t === 'dom') applyRedraw(f.r);
           else if (f.t === 'sd') stream.receive(f.b);
           else if (f.t === 're') {
             const p = calls.get(f.re);
             calls.delete(f.re);
-            p?.done?.();
+            p?.done?.(f.ok);
             if (f.ok) p?.call?.[0](f.d);
             else if (p?.call) p.call[1](fromInfo(f.e));
             else failed(f.e);
@@ -128,7 +131,7 @@ export class ServerSocket extends EventTarget {
           open.delete(this);
           const err = expiry ? pbError(expiry.code ?? 'PB_ERR_PAGE_EXPIRED', 'The page instance is gone; reload the page.') : closedError();
           for (const p of calls.values()) {
-            p.done?.();
+            p.done?.(false);
             p.call?.[1](err);
           }
           calls.clear();
@@ -166,7 +169,7 @@ export class ServerSocket extends EventTarget {
   }
 
   /** @internal Like `send`, plus `done` once the server answered (bindings' `pb-pending`). */
-  sendTracked(name: string, data: unknown, done: () => void): void {
+  sendTracked(name: string, data: unknown, done: (ok: boolean) => void): void {
     this._calls.set(this._push(name, data), { done });
   }
 

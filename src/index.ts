@@ -7,6 +7,7 @@ export type {
   Page, PageDefinition, SocketDefinition, RequestContext, Redirect, RedirectOptions, EventHandler, EventContext, ValidatedEvent, Cleanup,
   DefinedPage, DefinedSocket, UploadedFile, PageDefiner, Params, EmitSchemas, EventMap, ClientContract,
 } from './page/define-page.js';
+export type { AsyncJob, AsyncOutcome, AsyncWork } from './page/async-work.js';
 export { pagebound } from './app.js';
 export { defineConfig, type PageboundOptions, type PageboundConfig } from './config.js';
 export { createServer, type ServerOptions } from './server.js';

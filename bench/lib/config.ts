@@ -2,9 +2,9 @@
  * How big a run is. The full run fits in about three minutes on the 2-core CI-sized machine;
  * BENCH_QUICK=1 is a ~30 s smoke run that exercises every code path with small counts (its figures
  * are too short to quote). BENCH_SMOKE=1 is a seconds-long run of the harness itself (npm test runs it).
- * BENCH_ONLY=render,live,roundtrip,idle,many,cluster,durable runs a subset.
+ * BENCH_ONLY=render,live,roundtrip,idle,many,cluster,durable,redraw runs a subset.
  */
-export const SCENARIOS = ['render', 'live', 'roundtrip', 'idle', 'many', 'cluster', 'durable'] as const;
+export const SCENARIOS = ['render', 'live', 'roundtrip', 'idle', 'many', 'cluster', 'durable', 'redraw'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchConfig {

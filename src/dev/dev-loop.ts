@@ -27,6 +27,7 @@ import type { PageInstance } from '../page/page-instance.js';
 import { isDefinedPage, makeRedirect, type DefinedPage, type RequestContext } from '../page/define-page.js';
 import { DevEvent, type DevError } from '../protocol/dev-events.js';
 import { toDevError } from './overlay-data.js';
+import { redrawData } from '../render/redraw.js';
 import { stateFits } from './state-shape.js';
 import { routeChanges } from './route-changes.js';
 
@@ -37,8 +38,6 @@ export interface RenderRecord {
   def: DefinedPage;
   /** What the template got: the handler's result plus params, query, url and nonce. */
   data: Record<string, unknown>;
-  /** The handler's own result, to see which of its fields came from the state. */
-  result: Record<string, unknown> | undefined;
   /** Every template file the render read, relative to the pages folder. */
   reads: Set<string>;
   params: Record<string, string>;
@@ -47,8 +46,6 @@ export interface RenderRecord {
 }
 
 interface OpenPage extends RenderRecord {
-  /** Fields of `data` that were the state's same-named fields when rendered: they follow the state. */
-  fromState: string[];
   /** Overlay keys this tab shows. */
   errors: Set<string>;
 }
@@ -94,14 +91,13 @@ export class DevLoop {
 
   /** Follows a page that was just rendered and admitted, until it closes. */
   track(instance: PageInstance<any>, record: RenderRecord): void {
-    const state = instance.state as Record<string, unknown> | undefined;
-    const fromState = Object.keys(record.result ?? {}).filter(
-      (k) => typeof state === 'object' && state !== null && k in state && Object.is(state[k], record.result![k]),
-    );
-    const open: OpenPage = { ...record, fromState, errors: new Set() };
+    const open: OpenPage = { ...record, errors: new Set() };
     this.#open.set(instance, open);
     instance.onClose(() => this.#open.delete(instance));
-    instance.devOnError = (err) => this.#show(instance, open, toDevError(err, 'handler', HANDLER_KEY, this.#rt.options.pagesDir));
+    // A redraw that failed is the template's error: the next render that works clears it.
+    instance.devOnError = (err, where) => this.#show(instance, open, where === 'redraw'
+      ? toDevError(err, 'template', RENDER_KEY, this.#rt.options.pagesDir)
+      : toDevError(err, 'handler', HANDLER_KEY, this.#rt.options.pagesDir));
     if (this.#routeError) this.#show(instance, open, this.#routeError);
   }
 
@@ -254,9 +250,9 @@ export class DevLoop {
   /** Renders the page again and sends it; a failure goes to the overlay instead. */
   #render(instance: PageInstance<any>, page: OpenPage): void {
     const { templates, options } = this.#rt;
-    const state = instance.state as Record<string, unknown>;
-    const data = { ...page.data };
-    for (const k of page.fromState) data[k] = state[k];
+    // The data a redraw renders with (render/redraw.ts), so a saved template shows what the next
+    // redraw would.
+    const data = redrawData(page.data, instance.state);
     const reads = new Set<string>();
     let html: string;
     try {

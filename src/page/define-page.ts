@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { isStandardSchema, issuePaths, validateEvent } from './validate-event.js';
 import { PB_ERR_EVENT_INVALID } from '../errors.js';
+import type { AsyncOutcome, AsyncWork } from './async-work.js';
 
 /** Marks values made by definePage/defineSocket; a symbol from the global registry survives module reloads. */
 export const PAGE_BRAND: unique symbol = Symbol.for('pagebound.page') as never;
@@ -126,6 +127,22 @@ export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
   emit<K extends keyof E & string>(name: K, ...data: EmitArgs<E, K>): void;
   /** Same as `emit('message', data)`. */
   send(...data: 'message' extends keyof E ? EmitArgs<E, 'message'> : [data: never]): void;
+  /**
+   * Redraws now: the page's template is rendered again and the regions that changed are morphed
+   * into the browser. Pages redraw by themselves after each event, timer and message; call this
+   * to show progress in the middle of a long handler.
+   */
+  render(): void;
+  /**
+   * Runs `work` outside the page's mailbox, so events go on meanwhile; `job.report(fn)` and the
+   * outcome run inside it (and the page redraws after each). Cancelled when the page closes, or by
+   * the function returned.
+   * @example
+   * page.startAsync(async (job) => {
+   *   for (let i = 1; i <= 10; i++) { await step(job.signal); job.report((p) => { p.state.done = i * 10; }); }
+   * }, { result: (_v, p) => { p.state.status = 'finished'; }, error: (_e, p) => { p.state.status = 'stopped'; } });
+   */
+  startAsync<T>(work: AsyncWork<S, T>, outcome?: AsyncOutcome<S, T>): () => void;
   /** Keeps `resource` until the page closes, then disposes it (Symbol.asyncDispose, Symbol.dispose, close(), or a function). */
   own<T extends Cleanup>(resource: T): T;
   /** A timer whose callback runs in the page's mailbox and that is cleared when the page closes. */
@@ -232,6 +249,12 @@ export interface PageDefinition<S = undefined, P extends Params = Params, E exte
   mount?(page: Page<S, E>): unknown;
   /** Keep an instance even with no handlers (a page that only pushes). Default: live when it has handlers, timers, subscriptions or owned resources. */
   live?: boolean;
+  /**
+   * Redraw the page after each event, timer or message that changes what its template renders
+   * (the changed `data-pb-region`s, else the body, morphed in). Default true; false for pages that
+   * draw their updates with their own script.
+   */
+  redraw?: boolean;
   /** Load the browser runtime on a page that is not live, for `new ServerSocket(path)`. Default false. */
   client?: boolean;
   get?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;

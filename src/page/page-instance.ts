@@ -19,6 +19,7 @@ import type { ErrorInfo } from '../protocol/frames.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_PAGE_CLOSED } from '../errors.js';
 import { createPageStream, type PageStream } from './page-stream.js';
+import { runAsync, type AsyncOutcome, type AsyncWork } from './async-work.js';
 
 export type { Lifecycle } from './lifecycle.js';
 
@@ -56,6 +57,14 @@ export interface DurableHooks {
   closed(reason: string): Promise<void>;
 }
 
+/**
+ * Renders the page again (src/render/redraw.ts): the `[name, html]` regions that changed since the
+ * rendering it last returned, none when nothing did. Set by the render on a page that redraws.
+ */
+export interface Redrawer {
+  next(state: unknown): Array<[string, string]>;
+}
+
 const NO_KIND: PageKind = {};
 const hasOwn = Object.prototype.hasOwnProperty;
 
@@ -87,6 +96,10 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   #stream: PageStream | undefined;
   /** Set for a durable page (src/durable/); undefined otherwise, so other pages pay one check per task. */
   durable: DurableHooks | undefined;
+  /** Redraws the page after each task that changed what its template renders; see `Redrawer`. */
+  redrawer: Redrawer | undefined;
+  /** A redraw waited for a connection: the next one gets the latest rendering, not each one missed. */
+  #redrawBehind = false;
 
   constructor(id: string, route: string, shared: PageShared, kind: PageKind = NO_KIND) {
     this.#opts = shared;
@@ -172,6 +185,16 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     this.emit('message', data);
   }
 
+  render(): void {
+    if (this.closed) throw new PB_ERR_PAGE_CLOSED();
+    this.#redraw();
+  }
+
+  startAsync<T>(work: AsyncWork<S, T>, outcome: AsyncOutcome<S, T> = {}): () => void {
+    if (this.closed) throw new PB_ERR_PAGE_CLOSED();
+    return runAsync<S, T>(this, work, outcome, (task) => this.#mailbox.post(() => this.#runReported(task, 'async')));
+  }
+
   own<T extends Cleanup>(resource: T): T {
     if (!isCleanup(resource)) throw new TypeError('page.own() takes a function, a close() method or a Symbol.dispose/asyncDispose resource');
     if (this.closed) {
@@ -235,6 +258,11 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   connected(): void {
     this.#life.to('connected');
+    if (this.#redrawBehind) {
+      this.#redrawBehind = false;
+      // After the endpoint's welcome and replay, which follow this call.
+      queueMicrotask(() => this.#mailbox.post(() => this.#redraw()));
+    }
   }
 
   disconnected(): void {
@@ -284,8 +312,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   // ---- dev hooks (src/dev/dev-loop.ts) ----
 
-  /** Dev: told of every failure in a handler, timer or subscription, for the browser's error overlay. */
-  devOnError: ((err: unknown) => void) | undefined;
+  /** Dev: told of every failure in a handler, timer, subscription or redraw (`where`), for the browser's error overlay. */
+  devOnError: ((err: unknown, where?: string) => void) | undefined;
 
   /**
    * Dev: takes the declared handlers of an edited page module, keeping the state. Refused (false,
@@ -320,12 +348,15 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     try {
       const ran = named ? named(data, this, event) : catchAll!(name, data, this, event);
       const result = isThenable(ran) ? await this.#withTimeout(ran, event) : ran;
+      // Before the reply, so the client's reply handler sees the page as the handler left it.
+      this.#redraw();
       if (result === settled || this.closed) return;
       this.#outlet.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
       // A payload its schema refused is the client's mistake, not the page's: a warning, not an error.
       this.#log[(err as { code?: unknown })?.code === 'PB_ERR_EVENT_INVALID' ? 'warn' : 'error']({ err, event: name }, 'event handler failed');
       this.devOnError?.(err);
+      this.#redraw();
       this.#reply(s, this.#errorInfo(err, name));
     }
   }
@@ -382,13 +413,29 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     } catch (err) {
       this.#report(err, where);
     }
+    this.#redraw();
     this.durable?.taskDone(undefined);
+  }
+
+  /** Pushes the regions that changed; while disconnected, only remembers to on the next connection. */
+  #redraw(): void {
+    if (!this.redrawer || this.closed) return;
+    if (this.#life.state === 'disconnected') {
+      this.#redrawBehind = true;
+      return;
+    }
+    try {
+      const regions = this.redrawer.next(this.state);
+      if (regions.length) this.#outlet.push({ t: 'dom', r: regions });
+    } catch (err) {
+      this.#report(err, 'redraw');
+    }
   }
 
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */
   #report(err: unknown, where: string): void {
     this.#log.error({ err, where }, 'page task failed');
-    this.devOnError?.(err);
+    this.devOnError?.(err, where);
     if (!this.closed) this.#outlet.push({ t: 'ev', n: 'error', d: this.#errorInfo(err, where) });
   }
 

@@ -3,7 +3,7 @@
  * Decoding validates shape and size and answers with a typed refusal instead of throwing, so no
  * attacker-shaped input gets past it. Shared by the server and the browser runtime (no `node:*`).
  */
-import { EVENT_NAME_RE } from './constants.js';
+import { EVENT_NAME_RE, REGION_NAME_RE } from './constants.js';
 import type { ClientFrame, ServerFrame } from './frames.js';
 
 declare const wireBrand: unique symbol;
@@ -22,6 +22,9 @@ export function byteLength(text: string, limit = Infinity): number {
 }
 
 export function encode(frame: ClientFrame | ServerFrame): Wire {
+  // The server's own frames are trusted but a redraw's regions come from rendering: a malformed list
+  // is a bug in pagebound, caught here rather than as a client that drops the connection.
+  if (frame.t === 'dom' && !regionList(frame.r)) throw new TypeError('a dom frame needs unique, valid region names');
   return JSON.stringify(frame) as Wire;
 }
 
@@ -97,12 +100,26 @@ export function decodeClientBatch(text: string, maxBytes: number, maxFrames: num
   return { ok: true, frames };
 }
 
-const SERVER_TYPES = new Set(['welcome', 'ev', 're', 'sd', 'ack', 'hb', 'expired', 'refused']);
+const SERVER_TYPES = new Set(['welcome', 'ev', 'dom', 're', 'sd', 'ack', 'hb', 'expired', 'refused']);
+
+/** A redraw's region list: `[name, html]` pairs, names unique, at least one. */
+function regionList(r: unknown): boolean {
+  if (!Array.isArray(r) || r.length === 0) return false;
+  const seen = new Set<string>();
+  for (const pair of r) {
+    if (!Array.isArray(pair) || pair.length !== 2) return false;
+    const [name, html] = pair as unknown[];
+    if (typeof name !== 'string' || !REGION_NAME_RE.test(name) || typeof html !== 'string' || seen.has(name)) return false;
+    seen.add(name);
+  }
+  return true;
+}
 
 function serverShape(value: unknown): value is ServerFrame {
   if (typeof value !== 'object' || value === null) return false;
   const f = value as Record<string, unknown>;
   if (typeof f.t !== 'string' || !SERVER_TYPES.has(f.t)) return false;
+  if (f.t === 'dom') return isSeq(f.s) && f.s > 0 && regionList(f.r);
   if (f.t === 'ev' || f.t === 're' || f.t === 'sd') return isSeq(f.s) && f.s > 0;
   if (f.t === 'ack' || f.t === 'hb') return isSeq(f.a);
   if (f.t === 'welcome') return isSeq(f.ack) && typeof f.hb === 'number';

@@ -39,6 +39,14 @@ export const BOOT_ELEMENT_ID = 'pb-boot';
  */
 export const PAGE_ID_RE = /^(?:[a-z0-9]{1,16}\.)?[A-Za-z0-9_-]{21,64}$/;
 export const EVENT_NAME_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** A `data-pb-region` name; the empty name is the whole body. */
+export const REGION_NAME_RE = /^[A-Za-z0-9_.:-]{0,64}$/;
+/** The attribute that makes an element a region a redraw can send on its own. */
+export const REGION_ATTR = 'data-pb-region';
+/** Where the address bar should be for what the page shows (runtime-client/url-state.ts). */
+export const URL_ATTR = 'data-pb-url';
+/** An element (and its subtree) that redraws leave as the browser has it. */
+export const KEEP_ATTR = 'data-pb-keep';
 
 export const CloseCode = {
   NORMAL: 1000,
@@ -90,4 +98,6 @@ export const CssClass = {
   reconnecting: 'pb-reconnecting',
   expired: 'pb-expired',
   pending: 'pb-pending',
+  /** A form control whose value differs from what the server last rendered, and its form. */
+  dirty: 'pb-dirty',
 } as const;

@@ -25,9 +25,16 @@ export type ReplyFrame =
   | { t: 're'; s: number; re: number; ok: true; d?: unknown }
   | { t: 're'; s: number; re: number; ok: false; e: ErrorInfo };
 
+/**
+ * A redraw (docs/protocol.md §2.3): `r` lists regions to morph, each `[name, html]` — the region's
+ * element (`data-pb-region="name"`) as it now renders, or for the name `""` the whole `<body>`.
+ */
+export type DomFrame = { t: 'dom'; s: number; r: Array<[string, string]> };
+
 export type ServerFrame =
   | { t: 'welcome'; v: number; ack: number; hb: number; cid?: string }
   | { t: 'ev'; s: number; n: string; d?: unknown }
+  | DomFrame
   | ReplyFrame
   | StreamFrame
   | AckFrame

@@ -11,6 +11,8 @@ import { createInstance } from '../page/create-instance.js';
 import { stateJson } from '../durable/snapshot.js';
 import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
+import { TemplateRedraw } from './redraw.js';
+import type { TemplateChoice } from './templates.js';
 import { devErrorHtml, plainErrorHtml } from './error-page.js';
 import { redirectLocation } from './redirect.js';
 import { dropInvalidHeaders, headerValid, setSecurityHeaders } from './security-headers.js';
@@ -86,6 +88,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   let html: string;
   let result: Record<string, unknown> | Redirect | void;
   let data: Record<string, unknown>;
+  let choice: TemplateChoice;
   // Dev: every template file the render reads, so saving one updates this page in place.
   const reads = rt.dev ? new Set<string>() : undefined;
   try {
@@ -100,7 +103,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     // The same set-up a durable page's restore runs (src/durable/durable-pages.ts).
     if (def.mount) await def.mount(instance);
     if (def.durable) stateJson(instance.state, rt.options.maxDurableStateBytes);
-    const choice = rt.templates.choose(route.file, def);
+    choice = rt.templates.choose(route.file, def);
     data = { params, query: ctx.query, url: request.url, base: rt.prefix, flash: ctx.flashed, ...(result ?? {}), nonce };
     html = rt.templates.render(choice, data, reads);
     // Shown once: unless this very request left a new one, the message is gone after this render.
@@ -123,8 +126,9 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
         throw err;
       }
     }
+    if (!watchOnly && def.redraw !== false) instance.redrawer = new TemplateRedraw(rt.templates, choice, data, html);
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly }, rt.prefix);
-    rt.dev?.track(instance, { file: route.file, def, data, result: result ?? undefined, reads: reads!, params, watchOnly });
+    rt.dev?.track(instance, { file: route.file, def, data, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.
     reply.header('cache-control', 'no-store');
   } else {

@@ -11,14 +11,14 @@ import path from 'node:path';
 import { REPO } from '../helpers/temp-pages.js';
 
 describe('npm run bench (smoke)', () => {
-  it('runs the round-trip and many-pages scenarios and writes latest.json rows with peers and goals', async () => {
+  it('runs the round-trip, many-pages and redraw scenarios and writes latest.json rows with peers and goals', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pb-bench-'));
     const out = path.join(dir, 'latest.json');
     try {
       const code = await new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
           cwd: REPO,
-          env: { ...process.env, BENCH_SMOKE: '1', BENCH_ONLY: 'roundtrip,many', BENCH_OUT: out },
+          env: { ...process.env, BENCH_SMOKE: '1', BENCH_ONLY: 'roundtrip,many,redraw', BENCH_OUT: out },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let log = '';
@@ -36,6 +36,7 @@ describe('npm run bench (smoke)', () => {
         'event round trip p99 ÷ Socket.IO emit + ack p99',
         expect.stringMatching(/^RSS per connected live page, 20 open/),
         expect.stringMatching(/^event round trip p99 on random pages, 20 open/),
+        'redraw bytes (1 of 100 rows) ÷ full page HTML',
       ]));
       for (const row of json.rows) {
         expect(row).toMatchObject({ unit: expect.any(String), better: expect.stringMatching(/^(higher|lower)$/) });

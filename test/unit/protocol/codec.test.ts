@@ -60,6 +60,26 @@ describe('codec: server frames and bodies', () => {
     }
   });
 
+  it('round-trips a redraw (dom) frame and refuses a malformed one either way', () => {
+    const frame = { t: 'dom', s: 3, r: [['', '<body><p>hi</p></body>'], ['row-7', '<tr data-pb-region="row-7"><td>é</td></tr>']] } as const;
+    expect(decodeServer(encode(frame as never))).toEqual([frame]);
+    for (const bad of [
+      { t: 'dom', s: 0, r: [['', 'x']] },
+      { t: 'dom', s: 1, r: [] },
+      { t: 'dom', s: 1, r: [['a b', 'x']] },
+      { t: 'dom', s: 1, r: [['a', 1]] },
+      { t: 'dom', s: 1, r: [['a', 'x', 'y']] },
+      { t: 'dom', s: 1, r: [['a', 'x'], ['a', 'y']] },
+      { t: 'dom', s: 1, r: [['x'.repeat(65), 'x']] },
+      { t: 'dom', s: 1, r: 'x' },
+    ]) {
+      expect(decodeServer(JSON.stringify(bad)), JSON.stringify(bad)).toBeNull();
+      if (bad.s === 1) expect(() => encode(bad as never)).toThrow(TypeError);
+    }
+    // A client may never send one: only the server redraws.
+    expect(decodeClient(JSON.stringify(frame), 65_536).ok).toBe(false);
+  });
+
   it('reads a poll body\'s ack, or 0 for anything malformed', () => {
     expect(decodePoll(encodePoll(42))).toBe(42);
     for (const bad of ['', '{', '{"a":-1}', '{"a":1.5}', 'null', '[]']) expect(decodePoll(bad), bad).toBe(0);

@@ -4,9 +4,12 @@ import { getClientBundle } from '../../../src/render/client-bundle.js';
 
 /**
  * The size budget of the injected runtime, min+gzip. Raise it deliberately, not by accident: 7 → 8 KiB
- * when the runtime started sharing the server's codec, sequence rules and refusal table (issue #8).
+ * when the runtime started sharing the server's codec, sequence rules and refusal table (issue #8);
+ * 8 → 13 KiB for server-driven redraws and live forms (issue #11): idiomorph is ~3.5 KiB of it
+ * (loading it lazily would cost every live page a second request, and its CSP/SRI plumbing, before
+ * its first redraw), URL state, confirm, disable-with and the dirty class ~0.8 KiB.
  */
-const BUDGET_BYTES = 8 * 1024;
+const BUDGET_BYTES = 13 * 1024;
 
 describe('client bundle', () => {
   it(`stays within its size budget (${BUDGET_BYTES} bytes min+gzip)`, async () => {

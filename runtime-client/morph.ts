@@ -1,0 +1,77 @@
+/**
+ * Morphs new server-rendered HTML into the live DOM with idiomorph, which matches elements by id
+ * and shape and changes only what differs, so the elements the user is working in stay the same
+ * nodes. What belongs to the user survives every update: focus, caret and selection (the focused
+ * element keeps its value and is never replaced), the value of a control they changed that is not
+ * bound to an event, an open `<details>`, scroll positions (nodes are kept, not rebuilt), and
+ * anything under `data-pb-keep`.
+ *
+ * idiomorph rather than morphdom: it matches by id across the whole subtree (morphdom only among
+ * siblings), so a moved or re-ordered keyed row is moved, not rebuilt, and its focus kept.
+ */
+import { Idiomorph } from 'idiomorph';
+import { KEEP_ATTR, REGION_ATTR } from '../src/protocol/constants.js';
+
+/** Elements the runtime itself puts in the body; the page's HTML never has them. */
+const RUNTIME_IDS = new Set(['pb-status-default']);
+
+/**
+ * Whether the user changed a form control the server does not hear about, so its value is theirs
+ * and the update must keep it. A control bound with `data-on-input`/`data-on-change` told the
+ * server its value: what the server renders for it wins (unless it has focus: idiomorph's
+ * `ignoreActiveValue` keeps the value being typed).
+ */
+function edited(el: Element): boolean {
+  if (el.closest('[data-on-input],[data-on-change]')) return false;
+  if (el instanceof HTMLInputElement) {
+    return el.type === 'checkbox' || el.type === 'radio' ? el.checked !== el.defaultChecked : el.value !== el.defaultValue;
+  }
+  if (el instanceof HTMLTextAreaElement) return el.value !== el.defaultValue;
+  return false;
+}
+
+/** The element the user is typing in keeps its value (and a contenteditable its content). */
+const typingIn = (el: Element): boolean => el === document.activeElement && el !== document.body;
+
+// Not idiomorph's `ignoreActiveValue`: it also leaves the focused element's children alone, so a
+// focused button's label (a counter's) would never update.
+const OPTIONS = {
+  restoreFocus: true,
+  callbacks: {
+    beforeNodeRemoved: (node: Node) => !(node instanceof Element && RUNTIME_IDS.has(node.id)),
+    beforeNodeMorphed: (old: Node) =>
+      !(old instanceof Element && (old.hasAttribute(KEEP_ATTR) || (typingIn(old) && (old as HTMLElement).isContentEditable))),
+    beforeAttributeUpdated: (name: string, el: Element) =>
+      !(name === 'value' && (typingIn(el) || edited(el))) && !(name === 'checked' && edited(el)) &&
+      !(name === 'open' && el instanceof HTMLDetailsElement),
+  },
+};
+
+/** Morphs a whole page's HTML into the body (and its title). */
+export function morphPage(html: string): void {
+  const next = new DOMParser().parseFromString(html, 'text/html');
+  if (next.title && next.title !== document.title) document.title = next.title;
+  Idiomorph.morph(document.body, next.body, { morphStyle: 'outerHTML', ...OPTIONS });
+}
+
+/** Morphs one region (`data-pb-region="name"`) to `html`, its element as it now renders. False when it is not in the page. */
+export function morphRegion(name: string, html: string): boolean {
+  const el = Array.from(document.querySelectorAll(`[${REGION_ATTR}]`)).find((e) => e.getAttribute(REGION_ATTR) === name);
+  if (!el) return false;
+  // A template parses any element in context (a <tr> outside a table would be dropped by a body).
+  const t = document.createElement('template');
+  t.innerHTML = html;
+  const next = t.content.firstElementChild;
+  if (!next) return false;
+  Idiomorph.morph(el, next, { morphStyle: 'outerHTML', ...OPTIONS });
+  return true;
+}
+
+/** Applies a `dom` frame's regions; `""` is the body. */
+export function applyRedraw(regions: Array<[string, string]>): void {
+  for (const [name, html] of regions) {
+    if (name === '') morphPage(html);
+    else if (!morphRegion(name, html)) console.warn('pagebound: no region to redraw named', name);
+  }
+  document.dispatchEvent(new CustomEvent('pb:redraw', { detail: { regions: regions.map(([n]) => n) } }));
+}
