@@ -1,6 +1,6 @@
 // The count lives only on the server, in this page's instance; each tab is its own instance.
 // A handler changes the state and the page redraws itself: no client script. The count is also
-// pushed as a `count` event for any script that wants it.
+// pushed as a `count` event for scripts that want it.
 import { z } from 'zod';
 import { definePage } from './$types/counter.js';
 

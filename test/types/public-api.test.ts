@@ -14,7 +14,7 @@ import { scratchCopy, tsc } from './tsc.js';
 
 const VALUES = ['createServer', 'defineConfig', 'definePage', 'defineSocket', 'errors', 'pagebound'];
 const TYPES = [
-  'Cleanup', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
+  'AsyncJob', 'AsyncOutcome', 'AsyncWork', 'Cleanup', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
   'PageDefiner', 'PageDefinition', 'PageboundConfig', 'PageboundOptions', 'Params', 'PubSub', 'Redirect', 'RedirectOptions',
   'RequestContext', 'ServerOptions', 'SocketDefinition', 'UploadedFile', 'ValidatedEvent',
 ];
