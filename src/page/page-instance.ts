@@ -62,7 +62,8 @@ export interface DurableHooks {
  * rendering it last returned, none when nothing did. Set by the render on a page that redraws.
  */
 export interface Redrawer {
-  next(state: unknown): Array<[string, string]>;
+  /** `force`: render even when the state looks unchanged (`page.render()`). */
+  next(state: unknown, force?: boolean): Array<[string, string]>;
 }
 
 const NO_KIND: PageKind = {};
@@ -187,7 +188,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   render(): void {
     if (this.closed) throw new PB_ERR_PAGE_CLOSED();
-    this.#redraw();
+    this.#redraw(true);
   }
 
   startAsync<T>(work: AsyncWork<S, T>, outcome: AsyncOutcome<S, T> = {}): () => void {
@@ -418,14 +419,14 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   }
 
   /** Pushes the regions that changed; while disconnected, only remembers to on the next connection. */
-  #redraw(): void {
+  #redraw(force = false): void {
     if (!this.redrawer || this.closed) return;
     if (this.#life.state === 'disconnected') {
       this.#redrawBehind = true;
       return;
     }
     try {
-      const regions = this.redrawer.next(this.state);
+      const regions = this.redrawer.next(this.state, force);
       if (regions.length) this.#outlet.push({ t: 'dom', r: regions });
     } catch (err) {
       this.#report(err, 'redraw');

@@ -35,7 +35,9 @@ export function injectClient(
   const script = (b: ClientBundle) => `<script nonce="${attr(nonce)}" src="${prefix}${b.url}" integrity="${b.integrity}"></script>`;
   const tags =
     `<script type="application/json" id="${BOOT_ELEMENT_ID}">${boot}</script>` + (devBundle ? script(devBundle) : '') + script(bundle);
-  const head = html.search(/<\/head\s*>/i);
+  // The common spelling first: a scan of the whole page with a case-insensitive pattern costs more.
+  const exact = html.indexOf('</head>');
+  const head = exact !== -1 ? exact : html.search(/<\/head\s*>/i);
   if (head !== -1) return html.slice(0, head) + tags + html.slice(head);
   const body = html.search(/<body[\s>]/i);
   if (body !== -1) return html.slice(0, body) + tags + html.slice(body);

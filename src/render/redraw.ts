@@ -19,24 +19,49 @@ export function redrawData(data: Record<string, unknown>, state: unknown): Recor
   return isPlainObject(state) ? { ...data, ...state } : data;
 }
 
+/**
+ * The state's value as text, to tell whether a task changed it without rendering the template;
+ * undefined when it cannot be written as JSON (then every task renders).
+ */
+function fingerprint(state: unknown): string | undefined {
+  try {
+    return JSON.stringify(state) ?? '';
+  } catch {
+    return undefined;
+  }
+}
+
 export class TemplateRedraw implements Redrawer {
   readonly #templates: Templates;
   readonly #choice: TemplateChoice;
   readonly #data: Record<string, unknown>;
   /** The rendering the browser was last sent (or will get on resume: pushed frames are replayed). */
-  #shown: Regions;
+  #shown: Regions | string;
+  /** The state the last rendering was made from; a task that leaves it equal renders nothing. */
+  #lastState: string | undefined;
 
-  /** `html`: the page's first rendering, before the client was injected. */
-  constructor(templates: Templates, choice: TemplateChoice, data: Record<string, unknown>, html: string) {
+  /** `html`: the page's first rendering, before the client was injected; `state`: what it was made from. */
+  constructor(templates: Templates, choice: TemplateChoice, data: Record<string, unknown>, html: string, state?: unknown) {
     this.#templates = templates;
     this.#choice = choice;
     this.#data = data;
-    this.#shown = splitRegions(html);
+    // Split on the first redraw: most live pages are never redrawn, and the split costs a scan.
+    this.#shown = html;
+    this.#lastState = fingerprint(state);
   }
 
-  next(state: unknown): Array<[string, string]> {
+  /**
+   * The regions that changed. A task that left the state as it was (by value) renders nothing — the
+   * rendering depends on the first render's data and the state only — unless `force` (`page.render()`,
+   * for a change the state does not show).
+   */
+  next(state: unknown, force = false): Array<[string, string]> {
+    const now = fingerprint(state);
+    if (!force && now !== undefined && now === this.#lastState) return [];
+    this.#lastState = now;
     const regions = splitRegions(this.#templates.render(this.#choice, redrawData(this.#data, state)));
-    const changed = changedRegions(this.#shown, regions);
+    const shown = typeof this.#shown === 'string' ? splitRegions(this.#shown) : this.#shown;
+    const changed = changedRegions(shown, regions);
     this.#shown = regions;
     return changed;
   }

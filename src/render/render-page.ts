@@ -126,7 +126,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
         throw err;
       }
     }
-    if (!watchOnly && def.redraw !== false) instance.redrawer = new TemplateRedraw(rt.templates, choice, data, html);
+    if (!watchOnly && def.redraw !== false) instance.redrawer = new TemplateRedraw(rt.templates, choice, data, html, instance.state);
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly }, rt.prefix);
     rt.dev?.track(instance, { file: route.file, def, data, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.
