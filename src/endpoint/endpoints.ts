@@ -39,10 +39,6 @@ export class Endpoints {
     this.#metrics = metrics;
   }
 
-  get metrics(): Metrics {
-    return this.#metrics();
-  }
-
   /** The OutletFactory pages are made with. */
   readonly open: OutletFactory = (page) => {
     const endpoint = new PageEndpoint(page, this.#limits, this.#metrics, (e, live) => {

@@ -53,6 +53,8 @@ export const CloseCode = {
   /** Network failure as a WebSocket reports it; never sent. */
   ABNORMAL: 1006,
   TOO_BIG: 1009,
+  /** "Service restart" (RFC 6455 §7.4, IANA registry): the node drains; resume on another one. */
+  SERVICE_RESTART: 1012,
   /** A connection dropped on purpose so it can be resumed: a client's stale link, a server's slow reader. */
   DROPPED: 4000,
   PROTOCOL: 4400,

@@ -49,5 +49,3 @@ type WithoutSeq<F> = F extends unknown ? Omit<F, 's'> : never;
 /** A sequenced frame before its sender numbers it. */
 export type Unnumbered<F> = WithoutSeq<Sequenced<F>>;
 
-export const isSequenced = <F extends { t: string }>(f: F): f is Extract<F, { s: number }> =>
-  typeof (f as { s?: unknown }).s === 'number';

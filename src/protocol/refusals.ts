@@ -5,6 +5,8 @@
  * No `node:*` imports. Messages sit in their own table so the runtime bundle can leave them out.
  */
 
+import { CloseCode } from './constants.js';
+
 /**
  * What the runtime does when a connection ends this way:
  * `reconnect` at once with backoff reset when the connection was healthy; `backoff` reconnect, but
@@ -24,19 +26,18 @@ export interface Refusal {
 export const Refusals = {
   PB_ERR_ORIGIN: { status: 403, close: 0, reaction: 'fail' },
   // Answered on the wire exactly as PB_ERR_PAGE_EXPIRED: a prober cannot tell "not yours" from "no such page".
-  PB_ERR_SESSION_MISMATCH: { status: 410, close: 4410, reaction: 'expire' },
-  PB_ERR_PAGE_EXPIRED: { status: 410, close: 4410, reaction: 'expire' },
-  PB_ERR_HELLO_REQUIRED: { status: 403, close: 4403, reaction: 'expire' },
-  PB_ERR_PROTOCOL: { status: 400, close: 4400, reaction: 'backoff' },
-  PB_ERR_FRAME_TOO_LARGE: { status: 413, close: 1009, reaction: 'backoff' },
-  PB_ERR_MAILBOX_FULL: { status: 429, close: 4429, reaction: 'backoff' },
-  PB_ERR_STREAM_FULL: { status: 429, close: 4429, reaction: 'backoff' },
-  PB_ERR_SLOW_READER: { status: 0, close: 4000, reaction: 'reconnect' },
-  PB_ERR_CONN_REPLACED: { status: 0, close: 4409, reaction: 'end' },
+  PB_ERR_SESSION_MISMATCH: { status: 410, close: CloseCode.EXPIRED, reaction: 'expire' },
+  PB_ERR_PAGE_EXPIRED: { status: 410, close: CloseCode.EXPIRED, reaction: 'expire' },
+  PB_ERR_HELLO_REQUIRED: { status: 403, close: CloseCode.REFUSED, reaction: 'expire' },
+  PB_ERR_PROTOCOL: { status: 400, close: CloseCode.PROTOCOL, reaction: 'backoff' },
+  PB_ERR_FRAME_TOO_LARGE: { status: 413, close: CloseCode.TOO_BIG, reaction: 'backoff' },
+  PB_ERR_MAILBOX_FULL: { status: 429, close: CloseCode.MAILBOX_FULL, reaction: 'backoff' },
+  PB_ERR_STREAM_FULL: { status: 429, close: CloseCode.MAILBOX_FULL, reaction: 'backoff' },
+  PB_ERR_SLOW_READER: { status: 0, close: CloseCode.DROPPED, reaction: 'reconnect' },
+  PB_ERR_CONN_REPLACED: { status: 0, close: CloseCode.REPLACED, reaction: 'end' },
   PB_ERR_CONN_STALE: { status: 409, close: 0, reaction: 'reconnect' },
   PB_ERR_TOO_MANY_PAGES: { status: 503, close: 0, reaction: 'fail' },
-  // 1012 "service restart" (RFC 6455 §7.4, IANA registry): the node drains; resume on another one.
-  PB_ERR_DRAINING: { status: 503, close: 1012, reaction: 'reconnect' },
+  PB_ERR_DRAINING: { status: 503, close: CloseCode.SERVICE_RESTART, reaction: 'reconnect' },
 } as const satisfies Record<string, Refusal>;
 
 export type RefusalCode = keyof typeof Refusals;
@@ -66,7 +67,7 @@ export const RefusalMessages: Record<RefusalCode, string> = {
 export const isFinal = (code: RefusalCode): boolean => Refusals[code].reaction === 'expire' || Refusals[code].reaction === 'fail';
 
 /** Close codes that are not refusals but still need a reaction. */
-const OTHER_CLOSES: Record<number, Reaction> = { 1000: 'end' };
+const OTHER_CLOSES: Record<number, Reaction> = { [CloseCode.NORMAL]: 'end' };
 
 /** What the runtime does when a connection closes with `code` (network failures: reconnect). */
 export function reactionToClose(code: number): Reaction {
@@ -77,5 +78,5 @@ export function reactionToClose(code: number): Reaction {
 /** The close code an HTTP-transport status stands for, so both transports end the same way. */
 export function closeForStatus(status: number): number {
   for (const r of Object.values(Refusals) as Refusal[]) if (r.status === status && r.close) return r.close;
-  return 1006;
+  return CloseCode.ABNORMAL;
 }
