@@ -3,23 +3,14 @@
  * (the shipped config); the counter tab's node gets SIGKILL; the tab reconnects, is resumed by
  * another node with its count, and goes on counting — no reload, no `expired`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage } from '../e2e/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage } from '../e2e/browser.js';
 import { watchTab } from '../helpers/watch-tab.js';
 import { fixture } from '../helpers/temp-pages.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { clusterSuite } from '../helpers/cluster-suite.js';
 
-let cluster: TestCluster;
-let browser: Browser | undefined;
-
-beforeAll(async () => {
-  [cluster, browser] = await Promise.all([startCluster(fixture('durable')), launchBrowser()]);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close().catch(() => {});
-  await cluster?.stop();
-});
+const suite = clusterSuite(fixture('durable'), { browser: true });
 
 const pageId = (page: Page) => page.evaluate(() => JSON.parse(document.getElementById('pb-boot')!.textContent!).id as string);
 const countIs = (page: Page, n: number) =>
@@ -27,9 +18,9 @@ const countIs = (page: Page, n: number) =>
 
 describe('a durable page in Chromium', () => {
   it('keeps its count when its node is killed: the tab resumes on another node without a reload', async () => {
-    const context = await browser!.newContext();
+    const context = await suite.browser.newContext();
     const { page, errors } = await openPage(context);
-    await page.goto(cluster.haproxy.url + '/counter');
+    await page.goto(suite.cluster.haproxy.url + '/counter');
     await page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50, timeout: 20_000 });
     const { events, navigations } = await watchTab(page);
     for (let i = 1; i <= 3; i++) {
@@ -37,7 +28,7 @@ describe('a durable page in Chromium', () => {
       await countIs(page, i);
     }
     const id = await pageId(page);
-    const node = cluster.nodeOf(id);
+    const node = suite.cluster.nodeOf(id);
     node.cli.child.kill('SIGKILL');
     expect(await node.exited).toBe('SIGKILL');
 

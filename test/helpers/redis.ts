@@ -1,10 +1,20 @@
 /**
- * A real redis-server for a test: on a free loopback port, nothing saved to disk, stopped after.
- * It can be killed and started again on the same port, as an outage. A missing redis-server is a
- * failure with the install command, never a skip.
+ * A real redis-server for a test: on a free loopback port, stopped after. By default nothing is
+ * saved to disk; with `persist` it keeps an append-only file, fsynced on every write, in a scratch
+ * folder, so a Redis killed with SIGKILL comes back with every write it acknowledged. It can be
+ * killed and started again on the same port, as an outage. A missing redis-server is a failure with
+ * the install command, never a skip.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { freePort } from './ports.js';
+
+export interface RedisOptions {
+  /** Keep an append-only file (`appendfsync always`), so a restart brings the data back. Default false. */
+  persist?: boolean;
+}
 
 export interface TestRedis {
   port: number;
@@ -13,14 +23,15 @@ export interface TestRedis {
   readonly up: boolean;
   /** SIGKILL: an outage as abrupt as a crash. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: nothing was saved). */
+  /** Starts it again on the same port (empty unless `persist`: nothing was saved). */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-function spawnRedis(port: number): Promise<ChildProcess> {
+function spawnRedis(port: number, dir: string | undefined): Promise<ChildProcess> {
   // Redis needs an explicit port; `--save ''` and no AOF keep it off the disk.
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+  const disk = dir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no'];
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...disk], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -50,9 +61,10 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(opts: RedisOptions = {}): Promise<TestRedis> {
   const port = await freePort();
-  let child: ChildProcess | undefined = await spawnRedis(port);
+  const dir = opts.persist ? mkdtempSync(path.join(os.tmpdir(), 'pb-redis-')) : undefined;
+  let child: ChildProcess | undefined = await spawnRedis(port, dir);
   const end = async (signal: NodeJS.Signals) => {
     const c = child;
     child = undefined;
@@ -66,8 +78,11 @@ export async function startRedis(): Promise<TestRedis> {
     get up() { return child !== undefined; },
     kill: () => end('SIGKILL'),
     async start() {
-      if (!child) child = await spawnRedis(port);
+      if (!child) child = await spawnRedis(port, dir);
     },
-    stop: () => end('SIGTERM'),
+    async stop() {
+      await end('SIGTERM');
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
