@@ -2,8 +2,9 @@
  * Durable pages of this node (docs/protocol.md §7.4): starts recording a page on its first render,
  * and claims a page another node held when its client's hello reaches this node instead. A claim
  * reads the snapshot, checks the session, moves the epoch up (the old holder's late commits are
- * refused from then on), makes the page again from its module with the stored state, runs its
- * `mount`, and puts its endpoint back where the commit left it, so the hello resumes exactly-once.
+ * refused from then on), reads the snapshot again (the last the old holder stored, which can no
+ * longer change), makes the page again from its module with that state, runs its `mount`, and puts
+ * its endpoint back where the commit left it, so the hello resumes exactly-once.
  */
 import type { Runtime } from '../runtime.js';
 import { createInstance } from '../page/create-instance.js';
@@ -55,27 +56,36 @@ export class DurablePages {
   async #claim(pageId: string, sessionId: string, address: string | undefined): Promise<PageInstance<any> | undefined> {
     const rt = this.#rt();
     const log = rt.log.child({ page: logIdOf(pageId) });
-    let stored;
+    let first;
     try {
-      stored = await this.store.read(pageId);
+      first = await this.store.read(pageId);
     } catch (err) {
       log.warn({ err }, 'durable page could not be read');
       return undefined;
     }
-    const snapshot = stored && decodeSnapshot(stored.data);
-    if (!stored || !snapshot) return undefined;
-    if (!sameSession(snapshot, sessionId)) {
+    const seen = first && decodeSnapshot(first.data);
+    if (!first || !seen) return undefined;
+    if (!sameSession(seen, sessionId)) {
       log.info({ code: 'PB_ERR_SESSION_MISMATCH' }, 'durable claim refused: another session');
       return undefined;
     }
-    const route = rt.router.routes.find((r) => r.kind === 'page' && r.url === snapshot.route);
+    const route = rt.router.routes.find((r) => r.kind === 'page' && r.url === seen.route);
     const def = route && (await rt.loader.load(route.file).catch(() => undefined));
     if (!route || !isDefinedPage(def) || !def.durable) {
-      log.warn({ route: snapshot.route }, 'durable page not restored: its page module is gone or no longer durable');
+      log.warn({ route: seen.route }, 'durable page not restored: its page module is gone or no longer durable');
       return undefined;
     }
-    const epoch = await this.store.claim(pageId, stored.epoch, rt.options.durableTtlMs).catch(() => undefined);
+    const epoch = await this.store.claim(pageId, first.epoch, rt.options.durableTtlMs).catch(() => undefined);
     if (epoch === undefined) return undefined;
+    // The holder may have committed between that read and the claim — at the same epoch, so it was
+    // stored, and its client may have seen what it released. Now that the claim fences it, the
+    // record can change no more: read it again and restore that, not the first read.
+    const stored = await this.store.read(pageId).catch((err) => {
+      log.warn({ err }, 'durable page could not be read after its claim');
+      return undefined;
+    });
+    const snapshot = stored?.epoch === epoch ? decodeSnapshot(stored.data) : undefined;
+    if (!stored || !snapshot) return undefined;
     // Another hello may have been taken here meanwhile by an instance that is now stale: it goes.
     const stale = rt.registry.get(pageId);
     if (stale) await stale.close('claimed');

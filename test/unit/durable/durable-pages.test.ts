@@ -100,4 +100,50 @@ describe('claims between two servers on one Redis', () => {
     expect(JSON.parse(record!.data).state.log).toEqual([1, 2]);
     onB.ws.close();
   });
+
+  it('a claim restores what the old holder committed between the claimer\'s read and its claim: nothing the client saw is lost', async () => {
+    const a = await start({ nodeId: 'a', pubsub: { redisUrl: redis.url } });
+    const b = await start({ nodeId: 'b', pubsub: { redisUrl: redis.url } });
+    const page = await renderLive(a.url, '/counter');
+    const onA = await hello(a.url, page.id, page.cookie);
+
+    // b's claim is held just after it read the record — as a freshly started node is while it
+    // loads the page module — and a, still the holder, takes an event and commits it meanwhile.
+    const store = b.app.pagebound.durable.store;
+    const read = store.read.bind(store);
+    let readDone!: () => void;
+    const hasRead = new Promise<void>((r) => (readDone = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    store.read = async (id: string) => {
+      const record = await read(id);
+      readDone();
+      await gate;
+      return record;
+    };
+    const onB = new WsClient(b.url, page.id, { cookie: page.cookie, origin: b.url });
+    await onB.opened;
+    onB.send({ t: 'hello', v: 1, ack: 0 });
+    await hasRead;
+    store.read = read;
+    onA.send({ t: 'ev', s: 1, n: 'add', d: { i: 1 } });
+    // The client has its answer and the ack: event 1 is done, as far as it can tell.
+    await onA.until((f) => f.some((x) => x.t === 're' && x.re === 1) && f.some((x) => (x.t === 'ack' && x.a === 1)));
+    const seenOnA = Math.max(...onA.frames.filter((x) => typeof x.s === 'number').map((x) => x.s));
+    release();
+
+    await onB.until((f) => f.some((x) => x.t === 'welcome' || x.t === 'expired'));
+    // b resumes from a's last commit, which holds event 1 and the frames that answered it.
+    expect(onB.of('welcome')[0]).toMatchObject({ ack: 1 });
+    onB.send({ t: 'ack', a: seenOnA });
+    onB.send({ t: 'ev', s: 2, n: 'add', d: { i: 2 } });
+    await onB.until((f) => f.some((x) => x.t === 're' && x.re === 2));
+    const reply = onB.of('re').find((x) => x.re === 2);
+    expect(reply.d).toEqual({ count: 2, node: '' });
+    // Numbered after what a sent, so a client that saw a's frames takes it as new.
+    expect(reply.s).toBeGreaterThan(seenOnA);
+    expect(JSON.parse((await store.read(page.id))!.data).state.log).toEqual([1, 2]);
+    onB.ws.close();
+    onA.ws.close();
+  });
 });
