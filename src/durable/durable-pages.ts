@@ -4,7 +4,8 @@
  * reads the snapshot, checks the session, moves the epoch up (the old holder's late commits are
  * refused from then on), reads the snapshot again (the last the old holder stored, which can no
  * longer change), makes the page again from its module with that state, runs its `mount`, and puts
- * its endpoint back where the commit left it, so the hello resumes exactly-once.
+ * its endpoint back where the commit left it, so the hello resumes exactly-once. A page that redraws
+ * itself goes on redrawing from its stored view.
  */
 import type { Runtime } from '../runtime.js';
 import { createInstance } from '../page/create-instance.js';
@@ -15,6 +16,8 @@ import { PAGE_ID_RE } from '../protocol/constants.js';
 import type { DurableStore } from './store.js';
 import { Recorder } from './recorder.js';
 import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
+import { TemplateRedraw, redrawData } from '../render/redraw.js';
+import { nanoid } from 'nanoid';
 
 export class DurablePages {
   readonly store: DurableStore;
@@ -27,12 +30,15 @@ export class DurablePages {
     this.#rt = rt;
   }
 
-  /** A durable page just admitted on its first render: its first commit (epoch 1) is stored before the page is sent. */
-  async start(instance: PageInstance<any>): Promise<void> {
+  /**
+   * A durable page just admitted on its first render: its first commit (epoch 1) is stored before the
+   * page is sent. `view`: what a redraw needs besides the state (snapshot.ts redrawView), for a page that redraws.
+   */
+  async start(instance: PageInstance<any>, view?: string): Promise<void> {
     const rt = this.#rt();
     const endpoint = rt.endpoints.of(instance);
     if (!endpoint) throw new Error('a durable page is admitted before it is recorded');
-    const recorder = new Recorder(instance, endpoint, this.store, 1, 0, sessionDigest(instance.sessionId), rt.options, rt.log);
+    const recorder = new Recorder(instance, endpoint, this.store, 1, 0, sessionDigest(instance.sessionId), rt.options, rt.log, view);
     instance.durable = recorder;
     recorder.taskDone(undefined);
     if (!(await recorder.flushed())) throw new Error('a new durable page was refused by the store');
@@ -101,8 +107,20 @@ export class DurablePages {
     }
     const endpoint = rt.endpoints.of(instance)!;
     endpoint.restore(snapshot.at, stored.frames.filter((f) => f.s < snapshot.at.out.next) as never);
-    const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log);
+    const view = snapshot.view && JSON.stringify(snapshot.view);
+    const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log, view);
     instance.durable = recorder;
+    if (snapshot.view && def.redraw !== false) {
+      // Redraws go on from what the browser shows once the committed frames are replayed: the
+      // rendering of the restored state (before mount, whose changes the next redraw sends).
+      try {
+        const choice = rt.templates.choose(route.file, def);
+        const data = { ...snapshot.view, base: rt.prefix, nonce: nanoid(22) };
+        instance.redrawer = new TemplateRedraw(rt.templates, choice, data, rt.templates.render(choice, redrawData(data, instance.state)), instance.state);
+      } catch (err) {
+        log.error({ err }, 'durable page cannot be redrawn on this node; it runs without redraws');
+      }
+    }
     try {
       await def.mount?.(instance);
     } catch (err) {

@@ -48,9 +48,12 @@ export class Recorder implements DurableHooks {
   #unstored: StoredFrame[] = [];
   #writing: Promise<void> | undefined;
   #fenced = false;
+  /** The page's view (snapshot.ts redrawView), the same in every snapshot; undefined when it does not redraw. */
+  readonly #view: string | undefined;
 
   constructor(page: PageInstance<any>, endpoint: PageEndpoint, store: DurableStore, epoch: number, inDone: number,
-    session: string, opts: RecorderOptions, log: FastifyBaseLogger) {
+    session: string, opts: RecorderOptions, log: FastifyBaseLogger, view?: string) {
+    this.#view = view;
     this.#page = page;
     this.#endpoint = endpoint;
     this.#store = store;
@@ -88,7 +91,7 @@ export class Recorder implements DurableHooks {
       this.#captured = out;
     }
     this.#pending = {
-      data: encodeSnapshot(this.#page.route, this.#session, state, at), in: at.in, out,
+      data: encodeSnapshot(this.#page.route, this.#session, state, at, this.#view), in: at.in, out,
       dropThrough: Math.max(at.out.acked, at.out.floor - 1),
     };
     this.#writing ??= this.#write();

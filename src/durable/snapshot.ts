@@ -15,6 +15,12 @@ export interface Snapshot {
   session: string;
   state: unknown;
   at: EndpointPosition;
+  /**
+   * What a redraw renders with besides the state (params, query, url, base and the JSON part of what
+   * `get` returned), so the node that takes a redrawing page over can redraw it; absent for a page
+   * that does not redraw.
+   */
+  view?: Record<string, unknown>;
 }
 
 export const sessionDigest = (sessionId: string): string => createHash('sha256').update(sessionId).digest('base64url');
@@ -70,9 +76,31 @@ function notPlain(value: unknown, path: Set<object>): string | undefined {
   }
 }
 
-export function encodeSnapshot(route: string, session: string, stateText: string, at: EndpointPosition): string {
-  // The state is spliced in as the JSON already checked, not stringified twice.
-  return `{"v":1,"route":${JSON.stringify(route)},"session":${JSON.stringify(session)},"at":${JSON.stringify(at)},"state":${stateText}}`;
+export function encodeSnapshot(route: string, session: string, stateText: string, at: EndpointPosition, viewText?: string): string {
+  // The state (and view) are spliced in as the JSON already checked, not stringified twice.
+  const view = viewText === undefined ? '' : `,"view":${viewText}`;
+  return `{"v":1,"route":${JSON.stringify(route)},"session":${JSON.stringify(session)},"at":${JSON.stringify(at)},"state":${stateText}${view}}`;
+}
+
+/**
+ * The view of a redrawing durable page as JSON: its first render's data without what is one
+ * render's own (the CSP nonce, the flash message), without the fields the state overlays in every
+ * redraw anyway, and without values that are not plain JSON (a function or a Date `get` returned
+ * cannot move; a template that needs one on another node must take it from `state`). Throws
+ * PB_ERR_DURABLE_STATE when it is over `maxBytes`.
+ */
+export function redrawView(data: Record<string, unknown>, state: unknown, maxBytes: number): string {
+  const overlaid = typeof state === 'object' && state !== null && !Array.isArray(state) ? state : {};
+  const view: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key === 'nonce' || key === 'flash' || Object.hasOwn(overlaid, key)) continue;
+    if (notPlain(value, new Set()) === undefined) view[key] = value;
+  }
+  const json = JSON.stringify(view);
+  if (json.length * 3 > maxBytes && Buffer.byteLength(json) > maxBytes) {
+    throw new PB_ERR_DURABLE_STATE('has a first render whose data (what `get` returned) is too large', maxBytes);
+  }
+  return json;
 }
 
 /** A stored snapshot, or undefined when it is not one this version can restore. */

@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime.js';
 import type { RouteMatch } from '../routing/page-router.js';
 import { isDefinedPage, isRedirect, makeRedirect, type Redirect, type RedirectOptions, type RequestContext } from '../page/define-page.js';
 import { createInstance } from '../page/create-instance.js';
-import { stateJson } from '../durable/snapshot.js';
+import { redrawView, stateJson } from '../durable/snapshot.js';
 import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
 import { TemplateRedraw } from './redraw.js';
@@ -120,7 +120,9 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     await rt.registry.admit(instance, ensureSession(request, reply), request.ip);
     if (def.durable) {
       try {
-        await rt.durable.start(instance);
+        // A redrawing page's view goes with it, so the node that takes it over can redraw it too.
+        const view = !watchOnly && def.redraw !== false ? redrawView(data, instance.state, rt.options.maxDurableStateBytes) : undefined;
+        await rt.durable.start(instance, view);
       } catch (err) {
         await instance.close('render-failed');
         throw err;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSnapshot, encodeSnapshot, sameSession, sessionDigest, stateJson } from '../../../src/durable/snapshot.js';
+import { decodeSnapshot, encodeSnapshot, redrawView, sameSession, sessionDigest, stateJson } from '../../../src/durable/snapshot.js';
 
 describe('stateJson', () => {
   it('takes plain JSON data and gives back exactly what JSON.parse restores', () => {
@@ -63,5 +63,33 @@ describe('snapshots', () => {
     expect(decodeSnapshot('not json')).toBeUndefined();
     expect(decodeSnapshot('{"v":2}')).toBeUndefined();
     expect(decodeSnapshot('{"v":1,"route":"/","session":"x","at":{"in":0,"out":{"kept":[],"next":"1","acked":0,"floor":1}},"state":{}}')).toBeUndefined();
+  });
+});
+
+describe('redrawView', () => {
+  it('keeps what a redraw on another node needs: not the nonce, the flash, the fields the state overlays, or what cannot be JSON', () => {
+    const data = {
+      params: { room: 'kit' }, query: { filter: 'active' }, url: '/todo?filter=active', base: '', flash: 'saved',
+      nonce: 'n0nce', title: 'Todo', filters: ['all', 'done'], todos: [{ id: 1 }], helper: () => 1, when: new Date(0),
+    };
+    const view = JSON.parse(redrawView(data, { todos: [], filter: 'all' }, 1000));
+    expect(view).toEqual({ params: { room: 'kit' }, query: { filter: 'active' }, url: '/todo?filter=active', base: '', title: 'Todo', filters: ['all', 'done'] });
+  });
+
+  it('travels in every snapshot of the page, and comes back whole', () => {
+    const at = { in: 0, out: { next: 1, acked: 0, floor: 1 } };
+    const data = encodeSnapshot('/todo', 'digest', '{"n":1}', at as never, redrawView({ title: 'Todo', n: 0 }, { n: 1 }, 1000));
+    expect(decodeSnapshot(data)).toMatchObject({ state: { n: 1 }, view: { title: 'Todo' } });
+  });
+
+  it('is refused with PB_ERR_DURABLE_STATE over the limit, naming no value', () => {
+    expect.assertions(3);
+    try {
+      redrawView({ rows: 'x'.repeat(2000) }, {}, 1000);
+    } catch (err) {
+      expect(err).toMatchObject({ code: 'PB_ERR_DURABLE_STATE', statusCode: 500 });
+      expect((err as Error).message).toContain('whose data (what `get` returned) is too large (limit 1000 bytes)');
+      expect((err as Error).message).not.toContain('xxx');
+    }
   });
 });

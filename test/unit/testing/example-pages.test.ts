@@ -1,6 +1,6 @@
 /**
- * The example site tested the way docs/testing.md tells authors to: the counter mounted in-process,
- * and two chat tabs through a connection that drops.
+ * The example site tested the way docs/testing.md tells authors to: the counter and the todo list
+ * mounted in-process, and two chat tabs through a connection that drops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
@@ -21,6 +21,34 @@ describe('pages/counter', () => {
       expect(await page.call('inc')).toBe(2);
       expect([await page.next('count'), await page.next('count')]).toEqual([1, 2]);
       expect(page.state).toEqual({ count: 2 });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('pages/todo', () => {
+  it('keeps its durable state under the limit: a todo that would not fit is refused with a message, and the page goes on', async () => {
+    const page = await mountPage('/todo', { pagesDir });
+    try {
+      // 200 three-byte characters: the 200 todos the page allows would not fit in 64 KiB.
+      const long = '€'.repeat(200);
+      let added = 0;
+      let refusal: unknown;
+      while (added <= 200 && refusal === undefined) {
+        await page.call('add', { title: long }).then(() => added++, (err: unknown) => (refusal = err));
+      }
+      expect(refusal).toMatchObject({ message: 'The list is full: remove some todos first.' });
+      expect(added).toBeGreaterThan(50);
+      expect(added).toBeLessThan(200);
+      const state = () => page.state as { todos: Array<{ id: number }>; error: string };
+      expect(state().todos).toHaveLength(added);
+      expect(state().error).toBe('The list is full: remove some todos first.');
+      // Still open and committing: removing one makes room for one more.
+      await page.call('remove', { id: 1 });
+      await page.call('add', { title: long });
+      expect(state().todos).toHaveLength(added);
+      expect(state().error).toBe('');
     } finally {
       await page.close();
     }
