@@ -44,6 +44,9 @@ interface Mark {
   s?: [number, number];
 }
 
+/** Scroll positions remembered, one per history entry. */
+const MAX_ENTRIES = 200;
+
 const newKey = (): string => Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
 
 function markOf(state: unknown): Mark | undefined {
@@ -172,10 +175,17 @@ export function installNavigate<B extends NavBoot>(host: PageHost<B>): void {
     page = entry.v;
     history.scrollRestoration = 'manual';
     const { doc, boot, nonce } = next;
-    const shown = await swapPage(doc, nonce, () => !ctrl.signal.aborted, () => {
-      host.leave();
-      host.attach(boot);
-    });
+    let shown: boolean;
+    try {
+      shown = await swapPage(doc, nonce, () => !ctrl.signal.aborted, () => {
+        host.leave();
+        host.attach(boot);
+      });
+    } catch (e) {
+      // Half swapped is worse than a load of the address, which is the new page's already.
+      console.error('pagebound: navigation failed, loading the page', e);
+      return location.reload();
+    }
     if (!shown) return abandon(boot);
     const [x, y] = action === 'restore' ? (scrolls.get(entry.k) ?? entry.s ?? [0, 0]) : [0, 0];
     const anchor = action !== 'restore' && url.hash ? document.getElementById(decodeURIComponent(url.hash.slice(1))) : null;
@@ -233,6 +243,9 @@ export function installNavigate<B extends NavBoot>(host: PageHost<B>): void {
 
   addEventListener('scroll', () => {
     const k = !moving && markOf(history.state)?.k;
-    if (k) scrolls.set(k, [scrollX, scrollY]);
+    if (!k) return;
+    scrolls.set(k, [scrollX, scrollY]);
+    // One position per entry visited; browsers keep some 50 entries, so older ones are gone anyway.
+    if (scrolls.size > MAX_ENTRIES) scrolls.delete(scrolls.keys().next().value!);
   }, { passive: true });
 }

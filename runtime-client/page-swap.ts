@@ -29,8 +29,10 @@ const ownNonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? 
 /** `'nonce-…'` of a response's `script-src`; '' when it has a policy without one, null when it has none. */
 export function policyNonce(csp: string | null): string | null {
   if (!csp) return null;
-  const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => /^script-src\s/i.test(d));
-  return /'nonce-([^']+)'/.exec(scriptSrc ?? '')?.[1] ?? '';
+  const directives = csp.split(/[;,]/).map((d) => d.trim());
+  // Without a script-src, default-src governs scripts (CSP3 §6.8.1).
+  const rule = directives.find((d) => /^script-src\s/i.test(d)) ?? directives.find((d) => /^default-src\s/i.test(d));
+  return /'nonce-([^']+)'/.exec(rule ?? '')?.[1] ?? '';
 }
 
 /** Whether the browser would have run this script had it loaded the page itself. */
@@ -135,6 +137,8 @@ const MORPH = {
  */
 export async function swapPage(doc: Document, nonce: string | null, current: () => boolean, attach: () => void): Promise<boolean> {
   holdScripts(doc.body);
+  // A parsed document has scripting off, so its <noscript> content is markup; a loaded page ignores it.
+  for (const n of Array.from(doc.querySelectorAll('noscript'))) n.remove();
   const headScripts = await mergeHead(doc.head, nonce);
   if (!current()) return false;
   if (document.title !== doc.title) document.title = doc.title;

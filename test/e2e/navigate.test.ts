@@ -42,6 +42,7 @@ describe('navigation without reloads', () => {
     const oldId = await pageId(page);
     const oldInstance = registry().get(oldId)!;
     expect(oldInstance).toBeDefined();
+    await page.evaluate(() => { document.getElementById('keeper')!.textContent = 'the user\'s'; });
 
     await page.click('#to-counter');
     await arrived(page, '/counter', 'Counter');
@@ -60,9 +61,10 @@ describe('navigation without reloads', () => {
       document.querySelector('meta[name=description]')!.getAttribute('content'),
       document.documentElement.lang,
       document.querySelectorAll('#pb-boot').length,
+      document.getElementById('keeper')!.textContent,
       // The vouched-for script ran once, after the socket existed; the other one did not run.
       (window as any).counterRuns, (window as any).sawSocket, (window as any).unvouched,
-    ])).toEqual(['Count things', 'fr', 1, 1, true, undefined]);
+    ])).toEqual(['Count things', 'fr', 1, "the user's", 1, true, undefined]);
     expect(await page.evaluate(() => history.length)).toBe(entries + 1);
   });
 
@@ -123,6 +125,31 @@ describe('navigation without reloads', () => {
     expect(await page.textContent('#q-shown')).toBe('hello there');
     expect(await marker(page)).toBe('kept');
     expect(await page.evaluate(() => (document as any).serverSocket.call('again'))).toBe('again');
+  });
+
+  it('a redirect shows the page it leads to at its address', async () => {
+    const page = await open('/');
+    await page.click('#to-old');
+    await arrived(page, '/counter', 'Counter');
+    expect(await marker(page)).toBe('kept');
+    await page.click('#inc');
+    await page.waitForFunction(() => document.getElementById('count')!.textContent === '1', null, { polling: 20, timeout: 10_000 });
+  });
+
+  it('a client: true page gets the reflecting ServerSocket, and its sockets close when it is left', async () => {
+    const page = await open('/');
+    await page.click('#to-client');
+    await arrived(page, '/client', 'Client');
+    expect(await page.evaluate(() => (window as any).echo.call('ping'))).toBe('pong');
+    expect(await page.evaluate(() => (document as any).serverSocket)).toBeUndefined();
+    const echo = [...registry().values()].filter((p) => p.route === '/echo' && !p.closed);
+    expect(echo).toHaveLength(1);
+    await page.click('#to-home');
+    await arrived(page, '/', 'Home');
+    // The echo module's instance said bye with the page that opened it.
+    await expect.poll(() => echo[0]!.closed, { timeout: 5_000 }).toBe(true);
+    expect(await page.evaluate(() => (window as any).echo.readyState)).toBe(3);
+    expect(await marker(page)).toBe('kept');
   });
 
   it('a hash-only link scrolls within the page without fetching it', async () => {
