@@ -1,7 +1,13 @@
 /**
  * Puts a fetched page in place of the current one without unloading the window: the `<head>` is
- * merged (title, meta, styles of the new page; its new scripts run), the `<body>` is morphed with
- * idiomorph, and the new page's scripts run once, as a reload would run them.
+ * merged (title, meta, styles of the new page; its new scripts run), the `<body>` is replaced, and
+ * the new page's scripts run once, as a reload would run them.
+ *
+ * The body is replaced rather than morphed (as Turbo Drive and Livewire's `wire:navigate` do): the
+ * new page's scripts run again, and on nodes a morph kept they would bind their listeners a second
+ * time (a layout's menu button would toggle twice), which a reload never does. What should live on
+ * across pages says so: an element with an `id` and `data-pb-keep` on both pages is moved over as it
+ * is (a player, a sidebar's scroll), as are the runtime's own elements.
  *
  * Scripts are where this could go wrong, so they follow the page's own Content-Security-Policy:
  * an inline script runs only if it carries the nonce of the response it came in (the server put it
@@ -10,7 +16,6 @@
  * this origin; a page with a script from another origin is not swapped at all (the caller loads it
  * the browser's way, where the browser's CSP decides).
  */
-import { Idiomorph } from 'idiomorph';
 import { KEEP_ATTR } from '../src/protocol/constants.js';
 import { RUNTIME_IDS } from './morph.js';
 
@@ -120,14 +125,19 @@ async function mergeHead(next: HTMLHeadElement, nonce: string | null): Promise<H
   return scripts.map((s) => runnable(s, nonce)).filter((s): s is HTMLScriptElement => s !== null);
 }
 
-const MORPH = {
-  morphStyle: 'outerHTML' as const,
-  callbacks: {
-    // The runtime's own badge and elements the author keeps across pages stay as they are.
-    beforeNodeRemoved: (node: Node) => !(node instanceof Element && RUNTIME_IDS.has(node.id)),
-    beforeNodeMorphed: (old: Node) => !(old instanceof Element && old.hasAttribute(KEEP_ATTR)),
-  },
-};
+/** The new body with the elements that live on across pages moved into it. */
+function nextBody(doc: Document): HTMLElement {
+  const body = document.importNode(doc.body, true);
+  for (const el of Array.from(body.querySelectorAll(`[${KEEP_ATTR}][id]`))) {
+    const live = document.getElementById(el.id);
+    if (live?.hasAttribute(KEEP_ATTR) && live.tagName === el.tagName) el.replaceWith(live);
+  }
+  for (const id of RUNTIME_IDS) {
+    const el = document.getElementById(id);
+    if (el) body.append(el);
+  }
+  return body;
+}
 
 /**
  * Swaps `doc` in. `nonce` is the response's script nonce (`policyNonce`). False, with nothing
@@ -147,7 +157,7 @@ export async function swapPage(doc: Document, nonce: string | null, current: () 
     if (v === null) document.documentElement.removeAttribute(name);
     else document.documentElement.setAttribute(name, v);
   }
-  Idiomorph.morph(document.body, doc.body, MORPH);
+  document.body.replaceWith(nextBody(doc));
   attach();
   for (const s of headScripts) document.head.append(s);
   for (const s of Array.from(document.body.querySelectorAll<HTMLScriptElement>(`script[type="${INERT}"]`))) {

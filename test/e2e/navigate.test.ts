@@ -66,6 +66,9 @@ describe('navigation without reloads', () => {
       (window as any).counterRuns, (window as any).sawSocket, (window as any).unvouched,
     ])).toEqual(['Count things', 'fr', 1, "the user's", 1, true, undefined]);
     expect(await page.evaluate(() => history.length)).toBe(entries + 1);
+    // The layout's script ran again on the new page's button, which it binds once, as after a load.
+    await page.click('#menu');
+    expect(await page.evaluate(() => (window as any).menuClicks)).toBe(1);
   });
 
   it('back and forward fetch the page of the entry again, live, and put its scroll back', async () => {
