@@ -61,10 +61,11 @@ describe('navigation without reloads', () => {
       document.querySelector('meta[name=description]')!.getAttribute('content'),
       document.documentElement.lang,
       document.querySelectorAll('#pb-boot').length,
+      getComputedStyle(document.getElementById('count')!).color,
       document.getElementById('keeper')!.textContent,
       // The vouched-for script ran once, after the socket existed; the other one did not run.
       (window as any).counterRuns, (window as any).sawSocket, (window as any).unvouched,
-    ])).toEqual(['Count things', 'fr', 1, "the user's", 1, true, undefined]);
+    ])).toEqual(['Count things', 'fr', 1, 'rgb(255, 0, 0)', "the user's", 1, true, undefined]);
     expect(await page.evaluate(() => history.length)).toBe(entries + 1);
     // The layout's script ran again on the new page's button, which it binds once, as after a load.
     await page.click('#menu');
@@ -84,6 +85,8 @@ describe('navigation without reloads', () => {
     await page.goBack();
     await arrived(page, '/', 'Home');
     expect(await page.evaluate(() => scrollY)).toBe(1500);
+    // The counter's own style left with it.
+    expect(await page.evaluate(() => document.getElementById('page-style'))).toBeNull();
     expect(await page.evaluate(() => (document as any).serverSocket.call('ping'))).toBe('pong');
     await expect.poll(() => registry().get(counterId), { timeout: 5_000 }).toBeUndefined();
 
@@ -167,7 +170,7 @@ describe('navigation without reloads', () => {
     expect(await marker(page)).toBe('kept');
   });
 
-  it('another origin, data-pb-reload, a page without the runtime and an error status load the browser\'s way', async () => {
+  it('another origin, data-pb-reload, a page without the runtime, an error status and a page with another origin\'s script load the browser\'s way', async () => {
     const page = await open(`/?other=${encodeURIComponent(other.url + '/counter')}`);
     await page.click('#other');
     await page.waitForURL(other.url + '/counter');
@@ -178,6 +181,7 @@ describe('navigation without reloads', () => {
       ['/', '#to-reload', '/counter', '#count'],
       ['/', '#to-plain', '/plain', '#plain'],
       ['/', '#to-missing', '/missing', 'body'],
+      ['/', '#to-foreign', '/foreign', '#foreign'],
     ] as const) {
       const p = await open(from);
       await p.click(link);
