@@ -149,13 +149,22 @@ export function installNavigate<B extends NavBoot>(host: PageHost<B>): void {
     inflight?.abort();
     const ctrl = (inflight = new AbortController());
     busy(true);
+    try {
+      await load(url, action, ctrl, mark);
+    } finally {
+      if (inflight === ctrl) {
+        inflight = undefined;
+        busy(false);
+      }
+    }
+  }
+
+  async function load(url: URL, action: Action, ctrl: AbortController, mark?: Mark): Promise<void> {
     let next: Fetched<B> | null = null;
     try {
       next = await fetchPage(url, ctrl.signal);
     } catch {
-      if (ctrl.signal.aborted) return;
-    } finally {
-      if (inflight === ctrl) busy(false);
+      // A network failure: the browser's own attempt shows why.
     }
     if (ctrl.signal.aborted) return abandon(next?.boot ?? null);
     if (!next) return fallback(url, action);
@@ -230,8 +239,10 @@ export function installNavigate<B extends NavBoot>(host: PageHost<B>): void {
   // Registered before url-state's listener, which must not hear a move to another page.
   addEventListener('popstate', (e) => {
     const mark = markOf(e.state);
-    // Unmarked entries are the author's (their own pushState); entries of this page are URL state.
-    if (!mark || mark.v === page) return;
+    // Unmarked entries are the author's (their own pushState).
+    if (!mark) return;
+    // An entry of the page shown is URL state (url-state.ts); a page still loading is not wanted any more.
+    if (mark.v === page) return inflight?.abort();
     e.stopImmediatePropagation();
     void go(new URL(location.href), 'restore', mark);
   });

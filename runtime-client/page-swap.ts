@@ -152,11 +152,16 @@ export async function swapPage(doc: Document, nonce: string | null, current: () 
   const headScripts = await mergeHead(doc.head, nonce);
   if (!current()) return false;
   if (document.title !== doc.title) document.title = doc.title;
+  const html = document.documentElement;
   for (const name of ['lang', 'dir']) {
     const v = doc.documentElement.getAttribute(name);
-    if (v === null) document.documentElement.removeAttribute(name);
-    else document.documentElement.setAttribute(name, v);
+    if (v === null) html.removeAttribute(name);
+    else html.setAttribute(name, v);
   }
+  // The page's own classes on <html> follow it; the runtime's (`pb-connected`…) stay.
+  const ours = Array.from(html.classList).filter((c) => c.startsWith('pb-'));
+  html.className = doc.documentElement.className;
+  html.classList.add(...ours);
   document.body.replaceWith(nextBody(doc));
   attach();
   for (const s of headScripts) document.head.append(s);

@@ -123,6 +123,30 @@ describe('navigation without reloads', () => {
     expect(await marker(page)).toBe('kept');
   });
 
+  it('back while the next page loads: that page is dropped, for another page and for URL state of the one shown', async () => {
+    const page = await open('/');
+    await page.click('#to-counter');
+    await arrived(page, '/counter', 'Counter');
+    await page.click('#to-slow');
+    await page.waitForFunction(() => document.documentElement.classList.contains('pb-navigating'));
+    await page.goBack();
+    await arrived(page, '/', 'Home');
+
+    await page.click('#to-list');
+    await arrived(page, '/list', 'List');
+    await page.click('#done');
+    await page.waitForFunction(() => location.search === '?filter=done', null, { polling: 20 });
+    await page.click('#to-slow');
+    await page.waitForFunction(() => document.documentElement.classList.contains('pb-navigating'));
+    await page.goBack();
+    await page.waitForFunction(() => document.getElementById('filter')!.textContent === 'all', null, { polling: 20, timeout: 10_000 });
+    expect(await page.evaluate(() => document.documentElement.classList.contains('pb-navigating'))).toBe(false);
+    // Long enough for the slow page to have arrived had it not been dropped.
+    await page.waitForTimeout(2_000);
+    expect(await page.evaluate(() => [location.pathname, document.title])).toEqual(['/list', 'List']);
+    expect(await marker(page)).toBe('kept');
+  });
+
   it('a GET form navigates to its results', async () => {
     const page = await open('/list');
     await page.fill('#q', 'hello there');
