@@ -21,6 +21,8 @@ import { foreignScripts, policyNonce, swapPage } from './page-swap.js';
 export interface NavBoot {
   id?: string;
   base?: string;
+  /** `pagebound dev`, a page with no runtime in production: loaded the browser's way there too. */
+  watchOnly?: true;
 }
 
 /** What navigation needs from the runtime's entry (index.ts). */
@@ -114,7 +116,7 @@ export function installNavigate<B extends NavBoot>(host: PageHost<B>): void {
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     const boot = host.readBoot(doc);
     const sameRuntime = Array.from(doc.scripts).some((s) => s.getAttribute('src') === runtime);
-    if (signal.aborted || !boot || !sameRuntime || foreignScripts(doc)) {
+    if (signal.aborted || !boot || boot.watchOnly || !sameRuntime || foreignScripts(doc)) {
       abandon(boot);
       return null;
     }

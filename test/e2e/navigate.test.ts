@@ -228,3 +228,25 @@ describe('navigation without reloads', () => {
     expect(await marker(page)).toBe('kept');
   });
 });
+
+describe('navigation under pagebound dev', () => {
+  let dev: TestServer;
+  beforeAll(async () => { dev = await startServer({ pagesDir: fixture('navigate'), dev: true }); });
+  afterAll(async () => { await dev?.close(); });
+
+  it('works as in production: live pages navigate, a page with no runtime in production loads', async () => {
+    const { page } = await suite.tab();
+    await page.goto(dev.url + '/');
+    await connected(page);
+    await page.evaluate(() => { (window as any).marker = 'kept'; });
+    await page.click('#to-counter');
+    await arrived(page, '/counter', 'Counter');
+    await page.click('#inc');
+    await page.waitForFunction(() => document.getElementById('count')!.textContent === '1', null, { polling: 20, timeout: 10_000 });
+    expect(await marker(page)).toBe('kept');
+    await page.click('#to-plain');
+    await page.waitForURL(dev.url + '/plain');
+    await page.waitForSelector('#plain');
+    expect(await marker(page)).toBeUndefined();
+  });
+});
