@@ -5,9 +5,10 @@
  */
 import { BASE_PATH, BOOT_ELEMENT_ID, CssClass, PROTOCOL_VERSION } from '../src/protocol/constants.js';
 import { installBindings } from './bindings.js';
+import { installNavigate } from './navigate.js';
 import { installUrlState } from './url-state.js';
 import type { TransportMode } from './reconnect.js';
-import { closeAll, PAGE_ID, ServerSocket } from './server-socket.js';
+import { closeAll, closeOpen, PAGE_ID, ServerSocket } from './server-socket.js';
 import { DEV_HOOK } from '../src/protocol/dev-events.js';
 
 declare global {
@@ -29,8 +30,9 @@ interface Boot {
   watchOnly?: true;
 }
 
-function readBoot(): Boot | null {
-  const el = document.getElementById(BOOT_ELEMENT_ID);
+/** The boot block of this document, or of a page fetched by a navigation. */
+function readBoot(doc: Document = document): Boot | null {
+  const el = doc.getElementById(BOOT_ELEMENT_ID);
   if (!el) return null;
   try {
     const boot = JSON.parse(el.textContent ?? '') as Boot;
@@ -94,31 +96,43 @@ function showBadge(text: string | null): void {
   badge.hidden = !text;
 }
 
-const boot = readBoot();
-if (boot?.id) {
-  const socket = new ServerSocket(location.pathname, {
-    base: boot.base ?? BASE_PATH,
-    transport: boot.transport,
-    [PAGE_ID]: boot.id,
-  });
-  if (boot.dev) window[DEV_HOOK]?.(socket);
-  if (!boot.watchOnly) {
-    reflectState(socket);
-    document.serverSocket = socket;
-    installUrlState(socket);
-    window.__pagebound = { socket, get stats() { return socket.stats; } };
+/** A `client: true` page: the sockets it opens itself show their state as a live page's does. */
+class ReflectedSocket extends ServerSocket {
+  constructor(...args: ConstructorParameters<typeof ServerSocket>) {
+    super(...args);
+    reflectState(this);
   }
-  // Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.
-  addEventListener('pageshow', (e) => e.persisted && location.reload());
 }
-if (boot && !boot.id) {
-  // A `client: true` page: the sockets it opens itself show their state as a live page's does.
-  window.ServerSocket = class extends ServerSocket {
-    constructor(...args: ConstructorParameters<typeof ServerSocket>) {
-      super(...args);
-      reflectState(this);
+
+/** Whether the page has an instance, which `pagehide` closed. */
+let hasInstance = false;
+
+/** Starts the page of `boot`: on load, and after each navigation without reload (navigate.ts). */
+function attach(boot: Boot | null): void {
+  document.serverSocket = undefined;
+  window.__pagebound = undefined;
+  hasInstance = !!boot?.id;
+  if (boot?.id) {
+    const socket = new ServerSocket(location.pathname, {
+      base: boot.base ?? BASE_PATH,
+      transport: boot.transport,
+      [PAGE_ID]: boot.id,
+    });
+    if (boot.dev) window[DEV_HOOK]?.(socket);
+    if (!boot.watchOnly) {
+      reflectState(socket);
+      document.serverSocket = socket;
+      window.__pagebound = { socket, get stats() { return socket.stats; } };
     }
-  };
-} else window.ServerSocket = ServerSocket;
+  }
+  window.ServerSocket = boot && !boot.id ? ReflectedSocket : ServerSocket;
+}
+
+attach(readBoot());
+// Restored from the back/forward cache: the instance was closed on pagehide, so start fresh.
+addEventListener('pageshow', (e) => e.persisted && hasInstance && location.reload());
+// Before URL state: its popstate listener must not hear a move to another page.
+installNavigate<Boot>({ readBoot, leave: closeOpen, attach });
+installUrlState(() => document.serverSocket);
 installBindings();
 addEventListener('pagehide', closeAll);

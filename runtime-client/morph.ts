@@ -13,7 +13,7 @@ import { Idiomorph } from 'idiomorph';
 import { KEEP_ATTR, REGION_ATTR } from '../src/protocol/constants.js';
 
 /** Elements the runtime itself puts in the body; the page's HTML never has them. */
-const RUNTIME_IDS = new Set(['pb-status-default']);
+export const RUNTIME_IDS = new Set(['pb-status-default']);
 
 /**
  * Whether the user changed a form control the server does not hear about, so its value is theirs

@@ -41,6 +41,11 @@ export function closeAll(): void {
   for (const s of open) s.goodbye();
 }
 
+/** A navigation leaves the page (runtime-client/navigate.ts): every socket of it says `bye` in band. */
+export function closeOpen(): void {
+  for (const s of open) s.close();
+}
+
 /**
  * Browsers call listeners with `this` = the target, and window functions such as `alert` reject a
  * foreign `this` ("Illegal invocation"). Those get a wrapper that calls them bare.

@@ -20,11 +20,13 @@ function follow(): void {
   const path = target.pathname + target.search;
   // The hash is the user's (an anchor they followed), never the page's state.
   if (target.origin !== location.origin || path === location.pathname + location.search) return;
+  // The new entry keeps the state's mark of this page, so navigate.ts reads back/forward to it as URL state.
   if (el.getAttribute(HISTORY_ATTR) === 'replace') history.replaceState(history.state, '', path);
-  else history.pushState(null, '', path);
+  else history.pushState(history.state, '', path);
 }
 
-export function installUrlState(socket: Sender): void {
+/** `socket` gives the current page's socket: a navigation without reload changes it. */
+export function installUrlState(socket: () => Sender | undefined): void {
   document.addEventListener('pb:redraw', follow);
   addEventListener('popstate', () => {
     const el = document.querySelector(`[${POPSTATE_ATTR}]`);
@@ -32,6 +34,6 @@ export function installUrlState(socket: Sender): void {
     if (!name) return;
     const query: Record<string, string> = {};
     new URLSearchParams(location.search).forEach((v, k) => { query[k] = v; });
-    socket.send(name, { query, url: location.pathname + location.search });
+    socket()?.send(name, { query, url: location.pathname + location.search });
   });
 }

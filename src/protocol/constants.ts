@@ -47,6 +47,10 @@ export const REGION_ATTR = 'data-pb-region';
 export const URL_ATTR = 'data-pb-url';
 /** An element (and its subtree) that redraws leave as the browser has it. */
 export const KEEP_ATTR = 'data-pb-keep';
+/** Same-origin links and GET forms inside an element with this attribute navigate without a reload (runtime-client/navigate.ts). */
+export const NAVIGATE_ATTR = 'data-pb-navigate';
+/** Links and forms inside an element with this attribute load the next page the browser's way. */
+export const RELOAD_ATTR = 'data-pb-reload';
 
 export const CloseCode = {
   NORMAL: 1000,
@@ -102,4 +106,6 @@ export const CssClass = {
   pending: 'pb-pending',
   /** A form control whose value differs from what the server last rendered, and its form. */
   dirty: 'pb-dirty',
+  /** On `<html>` while a navigation without reload fetches the next page. */
+  navigating: 'pb-navigating',
 } as const;

@@ -1,47 +1,30 @@
 /**
  * Declarative bindings and the pending class, in Chromium.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openPage, type WatchedPage } from './browser.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSuite } from './suite.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { fixture, REPO } from '../helpers/temp-pages.js';
 import path from 'node:path';
 
-let browser: Browser;
-let server: TestServer;
+const suite = browserSuite({ pagesDir: fixture('site'), dev: true });
+/** The example site, for its socket-only module. */
 let site: TestServer;
-let context: BrowserContext;
-const watched: WatchedPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer({ pagesDir: fixture('site'), dev: true });
-  site = await startServer({ pagesDir: path.join(REPO, 'pages'), dev: false });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await site?.close();
-});
-afterEach(async () => {
-  for (const w of watched.splice(0)) expect(w.errors.map(String)).toEqual([]);
-  await context?.close();
-});
+beforeAll(async () => { site = await startServer({ pagesDir: path.join(REPO, 'pages'), dev: false }); });
+afterAll(async () => { await site?.close(); });
 
 async function open(url: string): Promise<Page> {
-  context = await browser.newContext();
-  const w = await openPage(context);
-  watched.push(w);
-  await w.page.goto(url);
-  await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50 });
-  return w.page;
+  const { page } = await suite.tab();
+  await page.goto(url);
+  await page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50 });
+  return page;
 }
 const got = (page: Page) => page.evaluate(() => (document as any).serverSocket.call('got'));
 
 describe('declarative bindings in Chromium', () => {
   it('data-on-click sends data-value-* and carries pb-pending until the server has handled it', async () => {
-    const page = await open(server.url + '/bindings');
+    const page = await open(suite.server.url + '/bindings');
     await page.click('#slow');
     expect(await page.getAttribute('#slow', 'class')).toContain('pb-pending');
     await page.waitForFunction(() => !document.getElementById('slow')!.classList.contains('pb-pending'), null, { polling: 20 });
@@ -49,7 +32,7 @@ describe('declarative bindings in Chromium', () => {
   });
 
   it('data-on-submit sends the form fields and does not navigate', async () => {
-    const page = await open(server.url + '/bindings');
+    const page = await open(suite.server.url + '/bindings');
     const url = page.url();
     await page.click('#go');
     await expect.poll(() => got(page)).toEqual([['form', { name: 'Ada', tags: ['a', 'b'] }]]);
@@ -57,7 +40,7 @@ describe('declarative bindings in Chromium', () => {
   });
 
   it('data-on-input is debounced to the last value; data-on-change sends the new value', async () => {
-    const page = await open(server.url + '/bindings');
+    const page = await open(suite.server.url + '/bindings');
     // Five input events well inside the 200 ms debounce, as fast typing makes them.
     await page.evaluate(async () => {
       const input = document.getElementById('search') as HTMLInputElement;
@@ -74,7 +57,7 @@ describe('declarative bindings in Chromium', () => {
   });
 
   it('a bound event whose handler throws fires `error` on the socket with the code', async () => {
-    const page = await open(server.url + '/bindings');
+    const page = await open(suite.server.url + '/bindings');
     const error = page.evaluate(() => new Promise((resolve) => {
       (document as any).serverSocket.addEventListener('error', (e: any) => resolve(e.error?.code ?? e.detail?.code ?? null), { once: true });
     }));
@@ -87,9 +70,7 @@ describe('declarative bindings in Chromium', () => {
 
 describe('a separate script: new ServerSocket(path)', () => {
   it('connects a page without its own instance to pages/echo.socket.ts', async () => {
-    context = await browser.newContext();
-    const w = await openPage(context);
-    watched.push(w);
+    const w = await suite.tab();
     const before = site.app.pagebound.registry.size;
     await w.page.goto(site.url + '/socket-demo');
     expect(await w.page.evaluate(() => typeof (document as any).serverSocket)).toBe('undefined');

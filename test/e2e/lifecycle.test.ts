@@ -2,37 +2,18 @@
  * Page instance lifecycle driven by a real browser: call(), handler errors, goodbye on tab close,
  * and retention across a dropped connection.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser, openPage, type WatchedPage } from './browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import type { WatchedPage } from './browser.js';
+import { browserSuite } from './suite.js';
 import { fixture } from '../helpers/temp-pages.js';
 
 const closed = () => ((globalThis as any).__pbClosed ?? []) as string[];
 
-let browser: Browser;
-let server: TestServer;
-let context: BrowserContext;
-const watched: WatchedPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer({ pagesDir: fixture('site'), dev: true, retainMs: 4000, heartbeatMs: 500, heartbeatTimeoutMs: 1500 });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const w of watched.splice(0)) expect(w.errors.map(String)).toEqual([]);
-  await context?.close();
-});
+const suite = browserSuite({ pagesDir: fixture('site'), dev: true, retainMs: 4000, heartbeatMs: 500, heartbeatTimeoutMs: 1500 });
 
 async function open(): Promise<WatchedPage & { id: string }> {
-  context = await browser.newContext();
-  const w = await openPage(context);
-  watched.push(w);
-  await w.page.goto(server.url + '/lifecycle');
+  const w = await suite.tab();
+  await w.page.goto(suite.server.url + '/lifecycle');
   await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50 });
   const id = await w.page.evaluate(() => JSON.parse(document.getElementById('pb-boot')!.textContent!).id as string);
   return { ...w, id };
@@ -63,19 +44,19 @@ describe('page lifecycle in Chromium', () => {
     await expect.poll(() => closed().includes(w.id), { timeout: 3000, interval: 20 }).toBe(true);
     // Well inside retainMs (4 s): it was the goodbye, not a timeout.
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(server.app.pagebound.registry.get(w.id)).toBeUndefined();
+    expect(suite.server.app.pagebound.registry.get(w.id)).toBeUndefined();
   });
 
   it('navigating away closes the instance too', async () => {
     const w = await open();
-    await w.page.goto(server.url + '/users/1');
+    await w.page.goto(suite.server.url + '/users/1');
     await expect.poll(() => closed().includes(w.id), { timeout: 3000, interval: 20 }).toBe(true);
   });
 
   it('a dropped connection keeps the instance for retainMs and the page re-attaches to it', async () => {
     const w = await open();
-    const instance = server.app.pagebound.registry.get(w.id)!;
-    await context.setOffline(true);
+    const instance = suite.server.app.pagebound.registry.get(w.id)!;
+    await suite.context.setOffline(true);
     await expect.poll(() => instance.lifecycle, { timeout: 5000 }).toBe('disconnected');
     await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-reconnecting'), null, { polling: 50 });
     // A page whose layout has no #pb-status gets the runtime's own unobtrusive badge.
@@ -83,7 +64,7 @@ describe('page lifecycle in Chromium', () => {
     expect(await w.page.textContent('#pb-status-default')).toBe('Reconnecting…');
     await new Promise((r) => setTimeout(r, 1000));
     expect(instance.closed).toBe(false);
-    await context.setOffline(false);
+    await suite.context.setOffline(false);
     await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50, timeout: 10_000 });
     expect(instance.lifecycle).toBe('connected');
     expect(await w.page.isVisible('#pb-status-default')).toBe(false);
@@ -92,8 +73,8 @@ describe('page lifecycle in Chromium', () => {
 
   it('a dropped connection that never comes back closes after retainMs', async () => {
     const w = await open();
-    const instance = server.app.pagebound.registry.get(w.id)!;
-    await context.setOffline(true);
+    const instance = suite.server.app.pagebound.registry.get(w.id)!;
+    await suite.context.setOffline(true);
     await expect.poll(() => instance.lifecycle, { timeout: 5000 }).toBe('disconnected');
     await expect.poll(() => instance.closed, { timeout: 8000, interval: 100 }).toBe(true);
     expect(closed()).toContain(w.id);

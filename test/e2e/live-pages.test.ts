@@ -2,10 +2,10 @@
  * The live-page contract in real Chromium against the example site in pages/: the seed alert,
  * the counter, chat between two browser contexts, call(), and instance lifecycle.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser, openPage, type WatchedPage } from './browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import type { WatchedPage } from './browser.js';
+import { browserSuite } from './suite.js';
 import { REPO } from '../helpers/temp-pages.js';
 import path from 'node:path';
 import { readdirSync, readlinkSync } from 'node:fs';
@@ -17,32 +17,8 @@ function openDescriptors(file: string): number {
   }).length;
 }
 
-let browser: Browser;
-let server: TestServer;
-const contexts: BrowserContext[] = [];
-const watched: WatchedPage[] = [];
-
-async function tab(context?: BrowserContext): Promise<WatchedPage> {
-  const ctx = context ?? (await browser.newContext());
-  if (!context) contexts.push(ctx);
-  const w = await openPage(ctx);
-  watched.push(w);
-  return w;
-}
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer({ pagesDir: path.join(REPO, 'pages'), publicDir: path.join(REPO, 'public'), dev: false });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  // Browser tests fail on any uncaught page error.
-  for (const w of watched.splice(0)) expect(w.errors.map(String)).toEqual([]);
-  for (const c of contexts.splice(0)) await c.close();
-});
+const suite = browserSuite({ pagesDir: path.join(REPO, 'pages'), publicDir: path.join(REPO, 'public'), dev: false });
+const tab = (context?: BrowserContext) => suite.tab(context);
 
 const connected = (w: WatchedPage) =>
   w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50, timeout: 10_000 });
@@ -50,7 +26,7 @@ const connected = (w: WatchedPage) =>
 describe('example site in Chromium', () => {
   it('seed demo: clicking #test shows alert("You clicked the button") from the page\'s message listener', async () => {
     const { page } = await tab();
-    await page.goto(server.url + '/');
+    await page.goto(suite.server.url + '/');
     await connected({ page, errors: [] });
     // An open alert blocks the page, so it is answered from the event, not after click() returns.
     const shown = new Promise<{ type: string; message: string }>((resolve) => {
@@ -64,12 +40,12 @@ describe('example site in Chromium', () => {
   });
 
   it('counter: 20 clicks make 20, and two tabs count independently', async () => {
-    const ctx = await browser.newContext();
-    contexts.push(ctx);
+    // One browser profile (a context the suite closes) with two tabs.
+    const ctx = (await tab()).page.context();
     const a = await tab(ctx);
     const b = await tab(ctx);
-    await a.page.goto(server.url + '/counter');
-    await b.page.goto(server.url + '/counter');
+    await a.page.goto(suite.server.url + '/counter');
+    await b.page.goto(suite.server.url + '/counter');
     await connected(a);
     await connected(b);
     expect(await a.page.textContent('#count')).toBe('0');
@@ -92,9 +68,9 @@ describe('example site in Chromium', () => {
     const alice = await tab();
     const bob = await tab();
     const eve = await tab();
-    await alice.page.goto(server.url + '/chat/lobby');
-    await bob.page.goto(server.url + '/chat/lobby');
-    await eve.page.goto(server.url + '/chat/other');
+    await alice.page.goto(suite.server.url + '/chat/lobby');
+    await bob.page.goto(suite.server.url + '/chat/lobby');
+    await eve.page.goto(suite.server.url + '/chat/other');
     await Promise.all([connected(alice), connected(bob), connected(eve)]);
     await alice.page.fill('#text', '<img src=x onerror=alert(1)> hi bob');
     await alice.page.press('#text', 'Enter');
@@ -111,23 +87,23 @@ describe('example site in Chromium', () => {
   });
 
   it('a page without live handlers gets no client script and no instance', async () => {
-    const before = server.app.pagebound.registry.size;
+    const before = suite.server.app.pagebound.registry.size;
     const { page } = await tab();
-    await page.goto(server.url + '/about');
+    await page.goto(suite.server.url + '/about');
     expect(await page.evaluate(() => typeof (document as any).serverSocket)).toBe('undefined');
     expect(await page.locator('script[src*="/_pagebound/client."]').count()).toBe(0);
-    expect(server.app.pagebound.registry.size).toBe(before);
+    expect(suite.server.app.pagebound.registry.size).toBe(before);
   });
 
   it('journal: the page holds a file open while the tab lives, and own() closes it when the tab closes', async () => {
     const w = await tab();
-    await w.page.goto(server.url + '/journal');
+    await w.page.goto(suite.server.url + '/journal');
     await connected(w);
     const id = await w.page.evaluate(() => JSON.parse(document.getElementById('pb-boot')!.textContent!).id);
     await w.page.fill('#line', 'first entry');
     await w.page.press('#line', 'Enter');
     await w.page.waitForFunction(() => document.getElementById('result')!.textContent!.includes('Appended 11'), null, { polling: 50 });
-    const instance = server.app.pagebound.registry.get(id)!;
+    const instance = suite.server.app.pagebound.registry.get(id)!;
     expect(instance.closed).toBe(false);
     const file = await w.page.textContent('code');
     expect(openDescriptors(file!)).toBe(1);

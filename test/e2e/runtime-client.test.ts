@@ -4,11 +4,10 @@
  * in-order delivery across drops, the offline queue, the HTTP fallback, heartbeat timeouts,
  * replacement (4409) and expiry. Pages live in test/fixtures/runtime.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, openPage, type WatchedPage } from './browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { browserSuite } from './suite.js';
 
 /** What a test page exposes: the lifecycle events it saw, in order (`type[:code][:reason]`). */
 declare global {
@@ -18,43 +17,25 @@ declare global {
 }
 
 const HB = 500;
-let browser: Browser;
-let server: TestServer;
-let context: BrowserContext | undefined;
-const watched: WatchedPage[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer({
-    pagesDir: fileURLToPath(new URL('../fixtures/runtime', import.meta.url)),
-    dev: true,
-    heartbeatMs: HB,
-    heartbeatTimeoutMs: 3 * HB,
-    retainMs: 30_000,
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const w of watched.splice(0)) expect(w.errors.map(String)).toEqual([]);
-  await context?.close();
-  context = undefined;
+const suite = browserSuite({
+  pagesDir: fileURLToPath(new URL('../fixtures/runtime', import.meta.url)),
+  dev: true,
+  heartbeatMs: HB,
+  heartbeatTimeoutMs: 3 * HB,
+  retainMs: 30_000,
 });
 
-const registry = () => server.app.pagebound.registry;
+const registry = () => suite.server.app.pagebound.registry;
 const connected = (page: Page) =>
   page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { timeout: 10_000 });
 /** Closes the server side of the page's live connection, as a network failure would. */
-const dropConnection = (id: string) => server.app.pagebound.endpoints.of(registry().get(id)!)?.connection?.close(1012, 'test drop');
+const dropConnection = (id: string) => suite.server.app.pagebound.endpoints.of(registry().get(id)!)?.connection?.close(1012, 'test drop');
 
 async function open(prepare?: (ctx: BrowserContext) => Promise<unknown>): Promise<{ page: Page; id: string }> {
-  context = await browser.newContext();
-  await prepare?.(context);
-  const w = await openPage(context);
-  watched.push(w);
-  await w.page.goto(server.url + '/rt');
+  // The tab is blank until goto(), so what `prepare` sets up on its context applies from the first request.
+  const w = await suite.tab();
+  await prepare?.(suite.context);
+  await w.page.goto(suite.server.url + '/rt');
   await connected(w.page);
   const id = await w.page.evaluate(() => JSON.parse(document.getElementById('pb-boot')!.textContent!).id as string);
   await w.page.evaluate(() => {
@@ -223,7 +204,7 @@ describe('delivery across connection failures', () => {
 
   it('offline: events queue, <html> says pb-reconnecting, and `online` reconnects at once', async () => {
     const { page, id } = await open();
-    await context!.setOffline(true);
+    await suite.context.setOffline(true);
     dropConnection(id);
     await page.waitForFunction(() => document.documentElement.classList.contains('pb-reconnecting'));
     await page.evaluate(() => {
@@ -232,7 +213,7 @@ describe('delivery across connection failures', () => {
     await page.waitForTimeout(1500);
     expect(await page.evaluate(() => document.serverSocket!.readyState)).toBe(0);
     const back = Date.now();
-    await context!.setOffline(false);
+    await suite.context.setOffline(false);
     await connected(page);
     expect(Date.now() - back).toBeLessThan(1000);
     expect(await got(page)).toEqual(oneTo(20));

@@ -14,8 +14,8 @@ export interface BrowserSuite {
   readonly server: TestServer;
   /** The context of the test's last `tab()`/`open()`. */
   readonly context: BrowserContext;
-  /** A tab in a fresh context, watched for page errors. */
-  tab(): Promise<WatchedPage>;
+  /** A tab in a fresh context (or in `context`, for a second tab of one browser profile), watched for page errors. */
+  tab(context?: BrowserContext): Promise<WatchedPage>;
   /** A tab at `url` (on the suite's server), once its page is connected. */
   open(url: string): Promise<Page>;
 }
@@ -41,9 +41,9 @@ export function browserSuite(options: ServerOptions): BrowserSuite {
     get browser() { return browser; },
     get server() { return server; },
     get context() { return contexts[contexts.length - 1]!; },
-    async tab() {
-      const context = await browser.newContext();
-      contexts.push(context);
+    async tab(shared) {
+      const context = shared ?? (await browser.newContext());
+      if (!shared) contexts.push(context);
       const w = await openPage(context);
       watched.push(w);
       return w;

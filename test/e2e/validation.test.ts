@@ -3,36 +3,19 @@
  * refuses is answered PB_ERR_EVENT_INVALID (a rejected call(), an `error` event for send()) without
  * reaching the handler or echoing the data; valid data goes through.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { launchBrowser, openPage, type WatchedPage } from './browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import type { WatchedPage } from './browser.js';
+import { browserSuite } from './suite.js';
 import { REPO } from '../helpers/temp-pages.js';
 
-let browser: Browser;
-let server: TestServer;
-let context: BrowserContext;
+const suite = browserSuite({ pagesDir: path.join(REPO, 'pages'), dev: false });
 let w: WatchedPage;
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  server = await startServer({ pagesDir: path.join(REPO, 'pages'), dev: false });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  expect(w.errors.map(String)).toEqual([]);
-  await context.close();
-});
-
 async function openChat(room: string): Promise<void> {
-  context = await browser.newContext();
-  w = await openPage(context);
+  w = await suite.tab();
   w.page.on('console', () => {}); // the runtime logs failed sends with console.error
-  await w.page.goto(`${server.url}/chat/${room}`);
+  await w.page.goto(`${suite.server.url}/chat/${room}`);
   await w.page.waitForFunction(() => document.documentElement.classList.contains('pb-connected'), null, { polling: 50, timeout: 10_000 });
 }
 
