@@ -10,7 +10,7 @@
  * siblings), so a moved or re-ordered keyed row is moved, not rebuilt, and its focus kept.
  */
 import { Idiomorph } from 'idiomorph';
-import { KEEP_ATTR, REGION_ATTR } from '../src/protocol/constants.js';
+import { KEEP_ATTR, LIST_ATTR, REGION_ATTR } from '../src/protocol/constants.js';
 
 /** Elements the runtime itself puts in the body; the page's HTML never has them. */
 const RUNTIME_IDS = new Set(['pb-status-default']);
@@ -33,14 +33,26 @@ function edited(el: Element): boolean {
 /** The element the user is typing in keeps its value (and a contenteditable its content). */
 const typingIn = (el: Element): boolean => el === document.activeElement && el !== document.body;
 
+/**
+ * A keyed list's container (list.ts) takes the attributes it now renders with, but its children are
+ * the list's items, which only `ls` frames change: the redraw renders the container empty.
+ */
+function keepItems(old: Element, next: Node): boolean {
+  if (!(next instanceof Element)) return true;
+  for (const a of Array.from(old.attributes)) if (!next.hasAttribute(a.name)) old.removeAttribute(a.name);
+  for (const a of Array.from(next.attributes)) if (old.getAttribute(a.name) !== a.value) old.setAttribute(a.name, a.value);
+  return false;
+}
+
 // Not idiomorph's `ignoreActiveValue`: it also leaves the focused element's children alone, so a
 // focused button's label (a counter's) would never update.
 const OPTIONS = {
   restoreFocus: true,
   callbacks: {
     beforeNodeRemoved: (node: Node) => !(node instanceof Element && RUNTIME_IDS.has(node.id)),
-    beforeNodeMorphed: (old: Node) =>
-      !(old instanceof Element && (old.hasAttribute(KEEP_ATTR) || (typingIn(old) && (old as HTMLElement).isContentEditable))),
+    beforeNodeMorphed: (old: Node, next: Node) =>
+      !(old instanceof Element && (old.hasAttribute(KEEP_ATTR) || (typingIn(old) && (old as HTMLElement).isContentEditable))) &&
+      !(old instanceof Element && old.hasAttribute(LIST_ATTR) && !keepItems(old, next)),
     beforeAttributeUpdated: (name: string, el: Element) =>
       !(name === 'value' && (typingIn(el) || edited(el))) && !(name === 'checked' && edited(el)) &&
       !(name === 'open' && el instanceof HTMLDetailsElement),
@@ -67,8 +79,17 @@ export function morphRegion(name: string, html: string): boolean {
   return true;
 }
 
-/** Applies a `dom` frame's regions; `""` is the body. */
-export function applyRedraw(regions: Array<[string, string]>): void {
+/** Morphs one element into `next` (a list's item redrawn in place), with the same care for what the user holds. */
+export function morphElement(el: Element, next: Element): void {
+  Idiomorph.morph(el, next, { morphStyle: 'outerHTML', ...OPTIONS });
+}
+
+/** The text of `<title>` markup as the browser reads it (entities decoded), from an inert document. */
+const titleText = (markup: string): string => new DOMParser().parseFromString(`<title>${markup}</title>`, 'text/html').title;
+
+/** Applies a `dom` frame's regions (`""` is the body), and the title when it changed. */
+export function applyRedraw(regions: Array<[string, string]>, title?: string): void {
+  if (title !== undefined) document.title = titleText(title);
   for (const [name, html] of regions) {
     if (name === '') morphPage(html);
     else if (!morphRegion(name, html)) console.warn('pagebound: no region to redraw named', name);

@@ -14,6 +14,7 @@ import { PAGE_ID_RE } from '../protocol/constants.js';
 import type { DurableStore } from './store.js';
 import { Recorder } from './recorder.js';
 import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
+import { restoreRendering } from '../render/restore-rendering.js';
 
 export class DurablePages {
   readonly store: DurableStore;
@@ -94,6 +95,7 @@ export class DurablePages {
     const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log);
     instance.durable = recorder;
     try {
+      restoreRendering(rt, instance, def, route);
       await def.mount?.(instance);
     } catch (err) {
       log.error({ err }, 'durable page mount() failed on restore');
