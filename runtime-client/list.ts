@@ -7,29 +7,14 @@
  */
 import { LIST_ATTR } from '../src/protocol/constants.js';
 import type { ListOp } from '../src/protocol/frames.js';
-import { morphElement } from './morph.js';
+import { morphElement, named, parseElement } from './morph.js';
 
-function containerOf(name: string): Element | undefined {
-  return Array.from(document.querySelectorAll(`[${LIST_ATTR}]`)).find((e) => e.getAttribute(LIST_ATTR) === name);
-}
-
-/** The item with `id` among the container's children (ids are unique in a page: one lookup, then a check). */
-function itemOf(box: Element, id: string): Element | undefined {
-  const el = document.getElementById(id);
-  if (el?.parentElement === box) return el;
-  return Array.from(box.children).find((c) => c.id === id);
-}
-
-function parse(html: string): Element | null {
-  // A template parses an item in any context (an <li>, a <tr>).
-  const t = document.createElement('template');
-  t.innerHTML = html;
-  return t.content.firstElementChild;
-}
+/** The item with `id` among the container's children. */
+const itemOf = (box: Element, id: string): Element | undefined => Array.from(box.children).find((c) => c.id === id);
 
 /** Applies one `ls` frame to the list `name`; a list the page does not show (any more) is skipped. */
 export function applyList(name: string, ops: ListOp[], limit?: number): void {
-  const box = containerOf(name);
+  const box = named(LIST_ATTR, name);
   if (!box) {
     console.warn('pagebound: no list named', name);
     return;
@@ -38,7 +23,7 @@ export function applyList(name: string, ops: ListOp[], limit?: number): void {
     if (op[0] === 'x') box.replaceChildren();
     else if (op[0] === 'd') itemOf(box, op[1])?.remove();
     else {
-      const el = parse(op[1]);
+      const el = parseElement(op[1]);
       if (!el) continue;
       const old = el.id ? itemOf(box, el.id) : undefined;
       if (old) morphElement(old, el);

@@ -66,15 +66,22 @@ export function morphPage(html: string): void {
   Idiomorph.morph(document.body, next.body, { morphStyle: 'outerHTML', ...OPTIONS });
 }
 
-/** Morphs one region (`data-pb-region="name"`) to `html`, its element as it now renders. False when it is not in the page. */
-export function morphRegion(name: string, html: string): boolean {
-  const el = Array.from(document.querySelectorAll(`[${REGION_ATTR}]`)).find((e) => e.getAttribute(REGION_ATTR) === name);
-  if (!el) return false;
-  // A template parses any element in context (a <tr> outside a table would be dropped by a body).
+/** The element whose attribute `attr` is `name` (a region, a list), if the page has one. */
+export const named = (attr: string, name: string): Element | undefined =>
+  Array.from(document.querySelectorAll(`[${attr}]`)).find((e) => e.getAttribute(attr) === name);
+
+/** The first element of `html`, parsed in any context (a <tr> outside a table would be dropped by a body). */
+export function parseElement(html: string): Element | null {
   const t = document.createElement('template');
   t.innerHTML = html;
-  const next = t.content.firstElementChild;
-  if (!next) return false;
+  return t.content.firstElementChild;
+}
+
+/** Morphs one region (`data-pb-region="name"`) to `html`, its element as it now renders. False when it is not in the page. */
+export function morphRegion(name: string, html: string): boolean {
+  const el = named(REGION_ATTR, name);
+  const next = el && parseElement(html);
+  if (!el || !next) return false;
   Idiomorph.morph(el, next, { morphStyle: 'outerHTML', ...OPTIONS });
   return true;
 }

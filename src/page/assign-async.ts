@@ -45,26 +45,30 @@ export function assignAsync<S, K extends AsyncKeys<S>>(page: Page<S>, key: K, wo
     (p.state as Record<string, unknown>)[key] = value;
   };
   set({ loading: true }, page);
-  let cancelled = false;
+  // Whether this load is still the field's: a replaced or cancelled one sets nothing more.
+  const current = (): boolean => jobs.get(key) === stop;
   const stop = page.startAsync((job) => work(job.signal), {
     result: (value, p) => {
-      if (jobs.get(key) !== cancel) return;
+      if (!current()) return;
       jobs.delete(key);
       set({ loading: false, ok: true, value }, p);
     },
     error: (err, p) => {
-      if (jobs.get(key) !== cancel) return;
+      if (!current()) return;
       jobs.delete(key);
       const exposed = (err as { expose?: unknown })?.expose === true;
-      set({ loading: false, ok: false, error: cancelled ? CANCELLED : exposed ? String((err as Error).message) : FAILED }, p);
+      set({ loading: false, ok: false, error: exposed ? String((err as Error).message) : FAILED }, p);
       // Reported as the page's other failures are (logged; the client's `error` event), after the state says so.
-      if (!cancelled) throw err;
+      throw err;
     },
   });
-  const cancel = (): void => {
-    cancelled = true;
+  jobs.set(key, stop);
+  return () => {
+    // At once, from the handler that cancels: work that ignores its signal may never end.
+    if (current()) {
+      jobs.delete(key);
+      set({ loading: false, ok: false, error: CANCELLED }, page);
+    }
     stop();
   };
-  jobs.set(key, cancel);
-  return cancel;
 }

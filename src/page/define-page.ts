@@ -366,7 +366,7 @@ function normalizeEvents<S, E extends EmitSchemas>(on: unknown): Readonly<Record
 /** Checks `lists` once, when the page module loads: a wrong declaration fails there, not on the first item. */
 function checkLists(lists: unknown): void {
   if (lists === undefined) return;
-  if (typeof lists !== 'object' || lists === null) throw new TypeError('`lists` must be an object: { name: { item: \'item.eta\', limit? } }');
+  if (typeof lists !== 'object' || lists === null || Array.isArray(lists)) throw new TypeError('`lists` must be an object: { name: { item: \'item.eta\', limit? } }');
   for (const [name, decl] of Object.entries(lists)) {
     const d = decl as Partial<ListDeclaration> | null;
     if (!name || !REGION_NAME_RE.test(name)) throw new TypeError(`The list name "${name}" must be 1–64 characters of [A-Za-z0-9_.:-]`);
