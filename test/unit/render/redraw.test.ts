@@ -94,4 +94,29 @@ describe('server-driven redraws', () => {
     expect(restored.next({ title: 'Else', n: 5 })).toEqual({ regions: [['', '<body><p data-pb-region="n">5</p></body>']] });
     expect(restored.next({ title: 'Later', n: 5 })).toEqual({ regions: [], title: 'Later' });
   });
+
+  it('list operations leave after the task\'s redraw; while disconnected they bring that redraw along instead of waiting', async () => {
+    const page = redrawingPage();
+    page.listItems = {
+      render: (_l, item) => ({ html: `<li id="${String(item)}">${String(item)}</li>`, id: String(item) }),
+      limit: () => undefined,
+    };
+    page.takeInitialLists();
+    page.on('both', (raw) => { page.state.items = [...page.state.items, String(raw)]; page.list('log').append(String(raw)); });
+    const conn = connect(page);
+    event(page, 1, 'both', 'x');
+    await vi.waitFor(() => expect(conn.of('re')).toHaveLength(1));
+    expect(conn.frames.filter((f) => f.s).map((f) => f.t)).toEqual(['dom', 'ls', 're']);
+
+    endpointOf(page).detach(conn);
+    page.takeEvent(2, 'both', 'y');
+    page.takeEvent(3, 'rename', { i: 0, to: 'away' });
+    await vi.waitFor(() => expect(page.mailboxSize).toBe(0));
+    await new Promise((r) => setTimeout(r, 10));
+    const again = connect(page, undefined, conn.frames.filter((f) => f.s).at(-1)?.s ?? 0);
+    await vi.waitFor(() => expect(again.of('dom')).toHaveLength(2));
+    // The list's task redrew at once (its item may need what that redraw brings); the next change waited for the connection.
+    expect(again.frames.filter((f) => f.s).map((f) => f.t)).toEqual(['dom', 'ls', 're', 're', 'dom']);
+    expect(again.of('ls')[0]).toMatchObject({ n: 'log', o: [['a', '<li id="y">y</li>']] });
+  });
 });
