@@ -42,12 +42,23 @@ export class TemplateListItems implements ListItems {
     return this.#declared(list).limit;
   }
 
-  render(list: string, item: unknown): { html: string; id: string } {
+  /** `pagebound build`: each item template exists and compiles (PB_ERR_TEMPLATE_MISSING, PB_ERR_TEMPLATE_SYNTAX). */
+  check(): void {
+    for (const list of Object.keys(this.#lists)) this.#templates.check({ template: { file: this.#file(list) }, layout: undefined });
+  }
+
+  /** The list's item template, relative to the pages folder; checked on disk once. */
+  #file(list: string): string {
     const file = path.posix.normalize(path.posix.join(this.#dir, this.#declared(list).item));
     if (!this.#found.has(file)) {
       if (!this.#templates.exists(file)) throw new PB_ERR_TEMPLATE_MISSING(this.#page, file);
       this.#found.add(file);
     }
+    return file;
+  }
+
+  render(list: string, item: unknown): { html: string; id: string } {
+    const file = this.#file(list);
     const html = this.#templates.renderPartial(file, item).trim();
     const root = findElement(html, () => true);
     const id = root && root.start === 0 && html.slice(root.end).trim() === '' ? attributeOf(root.attrs, 'id') : undefined;

@@ -41,6 +41,19 @@ describe('list items', () => {
     }
   });
 
+  it('checks every item template for the build: a missing one and one that does not compile are named', () => {
+    expect.assertions(2);
+    writeFileSync(path.join(root, 'chat', 'broken.eta'), '<li id="x"><%= it.text </li>');
+    for (const [lists, code] of [[{ gone: { item: 'missing.eta' } }, 'PB_ERR_TEMPLATE_MISSING'], [{ b: { item: 'broken.eta' } }, 'PB_ERR_TEMPLATE_SYNTAX']] as const) {
+      try {
+        new TemplateListItems(new Templates(root, false), 'chat/[room].page.ts', lists).check();
+      } catch (err) {
+        expect((err as { code: string }).code).toBe(code);
+      }
+    }
+    new TemplateListItems(new Templates(root, false), 'chat/[room].page.ts', { m: { item: 'message.eta' } }).check();
+  });
+
   it('puts each list\'s first items into its container, after what the template wrote there; other markup untouched', () => {
     const html = '<body><ul id="log" data-pb-list="messages"><li id="static">s</li></ul><ol data-pb-list="other"><ol></ol></ol><p>text data-pb-list="messages"</p></body>';
     const out = fillLists(html, new Map([['messages', '<li id="m1">1</li>'], ['other', '<li id="o">o</li>'], ['absent', '<li id="x">x</li>']]));
