@@ -42,8 +42,8 @@ export interface ListItems {
 /** One `ls` frame's content. */
 export interface ListBatch { n: string; o: ListOp[]; m?: number }
 
-/** A list's items before the first rendering, in order. */
-type Initial = Array<{ id: string; html: string }>;
+/** A list's items before the first rendering, in order, and their ids (most operations add a new one: no scan). */
+interface Initial { items: Array<{ id: string; html: string }>; ids: Set<string> }
 
 export class PageLists {
   readonly #items: ListItems;
@@ -97,7 +97,7 @@ export class PageLists {
   /** The first rendering takes each list's initial HTML; from then on operations are sent. */
   takeInitial(): Map<string, string> {
     const out = new Map<string, string>();
-    for (const [name, items] of this.#initial ?? []) out.set(name, items.map((i) => i.html).join(''));
+    for (const [name, list] of this.#initial ?? []) out.set(name, list.items.map((i) => i.html).join(''));
     this.#initial = undefined;
     return out;
   }
@@ -133,19 +133,24 @@ export class PageLists {
 
 /** Applies one operation to a list's content before the first rendering, as the browser would after it. */
 function fold(lists: Map<string, Initial>, name: string, kind: ListOp[0], id: string, html: string, limit: number | undefined): void {
-  let items = lists.get(name);
-  if (!items || kind === 'x') lists.set(name, (items = []));
+  let list = lists.get(name);
+  if (!list || kind === 'x') lists.set(name, (list = { items: [], ids: new Set() }));
   if (kind === 'x') return;
-  const at = items.findIndex((i) => i.id === id);
+  const { items, ids } = list;
+  const at = ids.has(id) ? items.findIndex((i) => i.id === id) : -1;
   if (kind === 'd') {
     if (at >= 0) items.splice(at, 1);
+    ids.delete(id);
     return;
   }
   if (at >= 0) items[at] = { id, html };
-  else if (kind === 'a') items.push({ id, html });
-  else items.unshift({ id, html });
+  else {
+    ids.add(id);
+    if (kind === 'a') items.push({ id, html });
+    else items.unshift({ id, html });
+  }
   if (limit !== undefined && items.length > limit) {
-    if (kind === 'a') items.splice(0, items.length - limit);
-    else items.length = limit;
+    const dropped = kind === 'a' ? items.splice(0, items.length - limit) : items.splice(limit);
+    for (const d of dropped) ids.delete(d.id);
   }
 }
