@@ -155,6 +155,7 @@ export function createLink(opts: LinkOptions, hooks: LinkHooks): Link {
           return end(CloseCode.REFUSED, { reason: 'refused', code: f.code });
         case 'ev':
         case 'dom':
+        case 'ls':
         case 're':
         case 'sd':
           hooks.deliver(f);

@@ -11,6 +11,7 @@ import { createLink, type Expiry, type Link, type LinkStats } from './link.js';
 import type { TransportMode } from './reconnect.js';
 import { reloadOnce } from './reload.js';
 import { applyRedraw } from './morph.js';
+import { applyList } from './list.js';
 import { closedError, createStream, type ByteStream } from './stream.js';
 
 /** Options key carrying the page's own instance id; a symbol so authors cannot pass it by accident. */
@@ -115,7 +116,8 @@ export class ServerSocket extends EventTarget {
             if (f.n === 'error') failed(f.d as ErrorInfo);
             else fire(this, new ServerEvent(f.n, { data: f.d }));
           }
-          else if (f.t === 'dom') applyRedraw(f.r);
+          else if (f.t === 'dom') applyRedraw(f.r, f.ti);
+          else if (f.t === 'ls') applyList(f.n, f.o, f.m);
           else if (f.t === 'sd') stream.receive(f.b);
           else if (f.t === 're') {
             const p = calls.get(f.re);

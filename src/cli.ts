@@ -10,6 +10,7 @@ import { drainThenClose } from './drain.js';
 import { parseClusterArgs, runCluster } from './cluster.js';
 import { ModuleLoader } from './page/module-loader.js';
 import { Templates } from './render/templates.js';
+import { TemplateListItems } from './render/list-items.js';
 import { getClientBundle } from './render/client-bundle.js';
 import { isDefinedPage } from './page/define-page.js';
 import { scanPages } from './routing/scan-pages.js';
@@ -108,6 +109,7 @@ async function build(args: string[]): Promise<void> {
     if (isDefinedPage(def)) {
       // Compiling catches template syntax errors, named by file:line:column, without needing data.
       templates.check(templates.choose(route.file, def));
+      if (def.lists) new TemplateListItems(templates, route.file, def.lists).check();
     }
     console.log(`ok  ${route.kind.padEnd(6)} ${route.url}`);
   }

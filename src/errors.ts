@@ -172,6 +172,17 @@ export const PB_ERR_EVENT_TIMEOUT = createError(
   'The handler for this event ran longer than `eventTimeoutMs`; its signal was aborted and the page moved on.',
   504,
 );
+// Keyed lists (`page.list`, docs/protocol.md §2.4): the page author's mistakes, thrown at the call.
+export const PB_ERR_LIST_UNKNOWN = createError<'PB_ERR_LIST_UNKNOWN', 500, [string]>(
+  'PB_ERR_LIST_UNKNOWN',
+  'The page declares no list named "%s". Declare it in definePage({ lists: { name: { item: \'item.eta\' } } }).',
+  500,
+);
+export const PB_ERR_LIST_ITEM_ID = createError<'PB_ERR_LIST_ITEM_ID', 500, [string]>(
+  'PB_ERR_LIST_ITEM_ID',
+  'An item of the list "%s" rendered without an id on its root element. Give the item template one element with a unique id, e.g. <li id="msg-<%%= it.id %%>">.',
+  500,
+);
 export const PB_ERR_PAGE_CLOSED = createError(
   'PB_ERR_PAGE_CLOSED',
   'The page instance is closed; it no longer takes events, timers or subscriptions.',

@@ -8,6 +8,8 @@ export type {
   DefinedPage, DefinedSocket, UploadedFile, PageDefiner, Params, EmitSchemas, EventMap, ClientContract,
 } from './page/define-page.js';
 export type { AsyncJob, AsyncOutcome, AsyncWork } from './page/async-work.js';
+export { loading, type AsyncValue, type AsyncKeys, type LoadWork } from './page/assign-async.js';
+export type { LiveList, ListDeclaration } from './page/live-list.js';
 export { pagebound } from './app.js';
 export { defineConfig, type PageboundOptions, type PageboundConfig } from './config.js';
 export { createServer, type ServerOptions } from './server.js';

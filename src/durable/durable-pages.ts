@@ -16,8 +16,7 @@ import { PAGE_ID_RE } from '../protocol/constants.js';
 import type { DurableStore } from './store.js';
 import { Recorder } from './recorder.js';
 import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
-import { TemplateRedraw, redrawData } from '../render/redraw.js';
-import { nanoid } from 'nanoid';
+import { restoreRendering } from '../render/restore-rendering.js';
 
 export class DurablePages {
   readonly store: DurableStore;
@@ -110,18 +109,8 @@ export class DurablePages {
     const view = snapshot.view && JSON.stringify(snapshot.view);
     const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log, view);
     instance.durable = recorder;
-    if (snapshot.view && def.redraw !== false) {
-      // Redraws go on from what the browser shows once the committed frames are replayed: the
-      // rendering of the restored state (before mount, whose changes the next redraw sends).
-      try {
-        const choice = rt.templates.choose(route.file, def);
-        const data = { ...snapshot.view, base: rt.prefix, nonce: nanoid(22) };
-        instance.redrawer = new TemplateRedraw(rt.templates, choice, data, rt.templates.render(choice, redrawData(data, instance.state)), instance.state);
-      } catch (err) {
-        log.error({ err }, 'durable page cannot be redrawn on this node; it runs without redraws');
-      }
-    }
     try {
+      restoreRendering(rt, instance, def, route, snapshot.view);
       await def.mount?.(instance);
     } catch (err) {
       log.error({ err }, 'durable page mount() failed on restore');

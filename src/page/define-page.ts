@@ -16,6 +16,9 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { isStandardSchema, issuePaths, validateEvent } from './validate-event.js';
 import { PB_ERR_EVENT_INVALID } from '../errors.js';
 import type { AsyncOutcome, AsyncWork } from './async-work.js';
+import type { ListDeclaration, LiveList } from './live-list.js';
+import type { AsyncKeys, LoadWork } from './assign-async.js';
+import { REGION_NAME_RE } from '../protocol/constants.js';
 
 /** Marks values made by definePage/defineSocket; a symbol from the global registry survives module reloads. */
 export const PAGE_BRAND: unique symbol = Symbol.for('pagebound.page') as never;
@@ -143,6 +146,21 @@ export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
    * }, { result: (_v, p) => { p.state.status = 'finished'; }, error: (_e, p) => { p.state.status = 'stopped'; } });
    */
   startAsync<T>(work: AsyncWork<S, T>, outcome?: AsyncOutcome<S, T>): () => void;
+  /**
+   * Loads state field `key` (an `AsyncValue`, first `loading()`) outside the mailbox: it is
+   * `{ loading: true }` now and `{ loading: false, ok: true, value }` (or `ok: false, error`) when
+   * the work ends, and the page redraws then. A new call for the same field cancels the load under
+   * way; so does the function returned. Call it in `mount` so a restored durable page loads again.
+   * @example mount(page) { page.assignAsync('stats', (signal) => loadStats(signal)); }
+   */
+  assignAsync<K extends AsyncKeys<S>>(key: K, work: LoadWork<S, K>): () => void;
+  /**
+   * The keyed list `name`, declared in `definePage({ lists })`: its items are added and removed by
+   * id and rendered once, by the list's item template, into the page's `data-pb-list="name"` element
+   * — the list is neither kept in the state nor sent again (docs/protocol.md §2.4).
+   * @example page.list<Message>('messages').append({ id: '1', text: 'hi' });
+   */
+  list<T = any>(name: string): LiveList<T>;
   /** Keeps `resource` until the page closes, then disposes it (Symbol.asyncDispose, Symbol.dispose, close(), or a function). */
   own<T extends Cleanup>(resource: T): T;
   /** A timer whose callback runs in the page's mailbox and that is cleared when the page closes. */
@@ -247,6 +265,14 @@ export interface PageDefinition<S = undefined, P extends Params = Params, E exte
    * @example mount(page) { page.subscribe('room', (m) => page.emit('message', m)); }
    */
   mount?(page: Page<S, E>): unknown;
+  /**
+   * Keyed lists, by name: each item is rendered by `item` (a template relative to the page file,
+   * whose one root element's `id` is the item's key) into the page's `data-pb-list="name"` element.
+   * Items go in with `page.list(name).append(…)` — in `get`/`mount` for the first rendering, in
+   * handlers after it. `limit` keeps at most that many items in the page.
+   * @example lists: { messages: { item: 'message.eta', limit: 200 } }
+   */
+  lists?: Readonly<Record<string, ListDeclaration>>;
   /** Keep an instance even with no handlers (a page that only pushes). Default: live when it has handlers, timers, subscriptions or owned resources. */
   live?: boolean;
   /**
@@ -337,6 +363,22 @@ function normalizeEvents<S, E extends EmitSchemas>(on: unknown): Readonly<Record
   return Object.freeze(out);
 }
 
+/** Checks `lists` once, when the page module loads: a wrong declaration fails there, not on the first item. */
+function checkLists(lists: unknown): void {
+  if (lists === undefined) return;
+  if (typeof lists !== 'object' || lists === null || Array.isArray(lists)) throw new TypeError('`lists` must be an object: { name: { item: \'item.eta\', limit? } }');
+  for (const [name, decl] of Object.entries(lists)) {
+    const d = decl as Partial<ListDeclaration> | null;
+    if (!name || !REGION_NAME_RE.test(name)) throw new TypeError(`The list name "${name}" must be 1–64 characters of [A-Za-z0-9_.:-]`);
+    if (typeof d !== 'object' || d === null || typeof d.item !== 'string' || !d.item) {
+      throw new TypeError(`The list "${name}" needs { item: 'item.eta' }: the template of one item`);
+    }
+    if (d.limit !== undefined && !(Number.isSafeInteger(d.limit) && d.limit > 0)) {
+      throw new TypeError(`The list "${name}" has a limit that is not a positive integer`);
+    }
+  }
+}
+
 /**
  * Declares a page.
  * @example
@@ -351,8 +393,10 @@ function normalizeEvents<S, E extends EmitSchemas>(on: unknown): Readonly<Record
  *   },
  * });
  */
-export const definePage: PageDefiner<Params> = (definition) =>
-  Object.freeze({ ...definition, on: normalizeEvents(definition.on), [PAGE_BRAND]: true as const }) as never;
+export const definePage: PageDefiner<Params> = (definition) => {
+  checkLists(definition.lists);
+  return Object.freeze({ ...definition, on: normalizeEvents(definition.on), [PAGE_BRAND]: true as const }) as never;
+};
 
 /**
  * Declares a socket-only module (`pages/**\/*.socket.ts`), reached with `new ServerSocket('/path')`.

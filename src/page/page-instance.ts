@@ -20,6 +20,9 @@ import type { PubSub } from '../pubsub/pubsub.js';
 import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_PAGE_CLOSED } from '../errors.js';
 import { createPageStream, type PageStream } from './page-stream.js';
 import { runAsync, type AsyncOutcome, type AsyncWork } from './async-work.js';
+import { PageLists, type ListItems, type LiveList } from './live-list.js';
+import { assignAsync, type LoadWork } from './assign-async.js';
+import { PB_ERR_LIST_UNKNOWN } from '../errors.js';
 
 export type { Lifecycle } from './lifecycle.js';
 
@@ -62,8 +65,8 @@ export interface DurableHooks {
  * rendering it last returned, none when nothing did. Set by the render on a page that redraws.
  */
 export interface Redrawer {
-  /** `force`: render even when the state looks unchanged (`page.render()`). */
-  next(state: unknown, force?: boolean): Array<[string, string]>;
+  /** `force`: render even when the state looks unchanged (`page.render()`). `title`: the new `<title>` markup, when it changed. */
+  next(state: unknown, force?: boolean): { regions: Array<[string, string]>; title?: string };
 }
 
 const NO_KIND: PageKind = {};
@@ -101,6 +104,14 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   redrawer: Redrawer | undefined;
   /** A redraw waited for a connection: the next one gets the latest rendering, not each one missed. */
   #redrawBehind = false;
+  /** Renders the items of the page's keyed lists; set by the render on a page that declares lists. */
+  listItems: ListItems | undefined;
+  /** Made on the first `page.list()`. */
+  #lists: PageLists | undefined;
+  /** A task that sends list operations made outside any task is in the mailbox. */
+  #listFlush = false;
+  /** The first rendering took the lists' content: operations from now on are sent. */
+  #listsRendered = false;
 
   constructor(id: string, route: string, shared: PageShared, kind: PageKind = NO_KIND) {
     this.#opts = shared;
@@ -194,6 +205,26 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   startAsync<T>(work: AsyncWork<S, T>, outcome: AsyncOutcome<S, T> = {}): () => void {
     if (this.closed) throw new PB_ERR_PAGE_CLOSED();
     return runAsync<S, T>(this, work, outcome, (task) => this.#mailbox.post(() => this.#runReported(task, 'async')));
+  }
+
+  list<T = any>(name: string): LiveList<T> {
+    if (this.closed) throw new PB_ERR_PAGE_CLOSED();
+    if (!this.#lists) {
+      if (!this.listItems) throw new PB_ERR_LIST_UNKNOWN(String(name));
+      this.#lists = new PageLists(this.listItems, () => this.#listQueued(), this.#listsRendered);
+    }
+    return this.#lists.get<T>(name);
+  }
+
+  // Loosely typed here: handlers see `Page<S>`'s signature, which ties `key` to the state's fields.
+  assignAsync(key: string, work: (signal: AbortSignal) => unknown): () => void {
+    return assignAsync(this as Page<any>, key, work as LoadWork<any, string>);
+  }
+
+  /** The render takes the lists' first content (into the HTML); later operations are sent as frames. */
+  takeInitialLists(): Map<string, string> | undefined {
+    this.#listsRendered = true;
+    return this.#lists?.takeInitial();
   }
 
   own<T extends Cleanup>(resource: T): T {
@@ -418,19 +449,39 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     this.durable?.taskDone(undefined);
   }
 
-  /** Pushes the regions that changed; while disconnected, only remembers to on the next connection. */
+  /**
+   * Pushes the regions that changed, then the list operations the task made; while disconnected, a
+   * redraw is only remembered for the next connection — unless list operations follow it, which
+   * may be for a container that this redraw brings.
+   */
   #redraw(force = false): void {
-    if (!this.redrawer || this.closed) return;
-    if (this.#life.state === 'disconnected') {
-      this.#redrawBehind = true;
-      return;
+    if (this.closed) return;
+    const lists = this.#lists?.pending === true;
+    if (this.redrawer) {
+      if (this.#life.state === 'disconnected' && !lists) this.#redrawBehind = true;
+      else {
+        this.#redrawBehind = false;
+        try {
+          const { regions, title } = this.redrawer.next(this.state, force);
+          if (regions.length || title !== undefined) {
+            this.#outlet.push(title === undefined ? { t: 'dom', r: regions } : { t: 'dom', r: regions, ti: title });
+          }
+        } catch (err) {
+          this.#report(err, 'redraw');
+        }
+      }
     }
-    try {
-      const regions = this.redrawer.next(this.state, force);
-      if (regions.length) this.#outlet.push({ t: 'dom', r: regions });
-    } catch (err) {
-      this.#report(err, 'redraw');
-    }
+    if (lists) for (const b of this.#lists!.take()) this.#outlet.push({ t: 'ls', ...b });
+  }
+
+  /** A list operation waits: sent at the end of the task it was made in, or by a task of its own. */
+  #listQueued(): void {
+    if (this.#listFlush || this.closed) return;
+    this.#listFlush = true;
+    this.#mailbox.post(() => {
+      this.#listFlush = false;
+      if (this.#lists?.pending) return this.#runReported(() => undefined, 'list');
+    });
   }
 
   /** A failure outside an event (timer, subscription, disposal): logged, and told to the client as `error`. */

@@ -24,7 +24,8 @@ export function byteLength(text: string, limit = Infinity): number {
 export function encode(frame: ClientFrame | ServerFrame): Wire {
   // The server's own frames are trusted but a redraw's regions come from rendering: a malformed list
   // is a bug in pagebound, caught here rather than as a client that drops the connection.
-  if (frame.t === 'dom' && !regionList(frame.r)) throw new TypeError('a dom frame needs unique, valid region names');
+  if (frame.t === 'dom' && !domShape(frame as unknown as Record<string, unknown>)) throw new TypeError('a dom frame needs unique, valid region names');
+  if (frame.t === 'ls' && !listShape(frame as unknown as Record<string, unknown>)) throw new TypeError('an ls frame needs a list name and valid operations');
   return JSON.stringify(frame) as Wire;
 }
 
@@ -100,11 +101,17 @@ export function decodeClientBatch(text: string, maxBytes: number, maxFrames: num
   return { ok: true, frames };
 }
 
-const SERVER_TYPES = new Set(['welcome', 'ev', 'dom', 're', 'sd', 'ack', 'hb', 'expired', 'refused']);
+const SERVER_TYPES = new Set(['welcome', 'ev', 'dom', 'ls', 're', 'sd', 'ack', 'hb', 'expired', 'refused']);
 
-/** A redraw's region list: `[name, html]` pairs, names unique, at least one. */
-function regionList(r: unknown): boolean {
-  if (!Array.isArray(r) || r.length === 0) return false;
+/** A redraw: regions, and the title when it changed; never empty. */
+function domShape(f: Record<string, unknown>): boolean {
+  if (f.ti !== undefined && typeof f.ti !== 'string') return false;
+  return regionList(f.r, f.ti !== undefined);
+}
+
+/** A redraw's region list: `[name, html]` pairs, names unique, at least one (none only beside a title). */
+function regionList(r: unknown, mayBeEmpty = false): boolean {
+  if (!Array.isArray(r) || (r.length === 0 && !mayBeEmpty)) return false;
   const seen = new Set<string>();
   for (const pair of r) {
     if (!Array.isArray(pair) || pair.length !== 2) return false;
@@ -115,11 +122,24 @@ function regionList(r: unknown): boolean {
   return true;
 }
 
+const isListOp = (op: unknown): boolean => {
+  if (!Array.isArray(op)) return false;
+  const [kind, arg] = op as unknown[];
+  return kind === 'x' ? op.length === 1 : (kind === 'a' || kind === 'p' || kind === 'd') && op.length === 2 && typeof arg === 'string';
+};
+
+/** Operations on a keyed list: a list name, at least one operation, an optional positive limit. */
+function listShape(f: Record<string, unknown>): boolean {
+  return typeof f.n === 'string' && f.n !== '' && REGION_NAME_RE.test(f.n) && Array.isArray(f.o) && f.o.length > 0 &&
+    f.o.every(isListOp) && (f.m === undefined || (Number.isSafeInteger(f.m) && (f.m as number) > 0));
+}
+
 function serverShape(value: unknown): value is ServerFrame {
   if (typeof value !== 'object' || value === null) return false;
   const f = value as Record<string, unknown>;
   if (typeof f.t !== 'string' || !SERVER_TYPES.has(f.t)) return false;
-  if (f.t === 'dom') return isSeq(f.s) && f.s > 0 && regionList(f.r);
+  if (f.t === 'dom') return isSeq(f.s) && f.s > 0 && domShape(f);
+  if (f.t === 'ls') return isSeq(f.s) && f.s > 0 && listShape(f);
   if (f.t === 'ev' || f.t === 're' || f.t === 'sd') return isSeq(f.s) && f.s > 0;
   if (f.t === 'ack' || f.t === 'hb') return isSeq(f.a);
   if (f.t === 'welcome') return isSeq(f.ack) && typeof f.hb === 'number';

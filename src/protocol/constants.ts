@@ -45,6 +45,13 @@ export const REGION_NAME_RE = /^[A-Za-z0-9_.:-]{0,64}$/;
 export const REGION_ATTR = 'data-pb-region';
 /** Where the address bar should be for what the page shows (runtime-client/url-state.ts). */
 export const URL_ATTR = 'data-pb-url';
+/**
+ * A keyed list's container (`data-pb-list="name"`): its children are the list's items, each with an
+ * `id`; `ls` frames change them and redraws leave them alone.
+ */
+export const LIST_ATTR = 'data-pb-list';
+/** HTML bytes one `ls` frame carries at most before a batch of operations goes in another frame. */
+export const LIST_FRAME_HTML_BYTES = 32 * 1024;
 /** An element (and its subtree) that redraws leave as the browser has it. */
 export const KEEP_ATTR = 'data-pb-keep';
 /** Same-origin links and GET forms inside an element with this attribute navigate without a reload (runtime-client/navigate.ts). */
@@ -104,6 +111,8 @@ export const CssClass = {
   reconnecting: 'pb-reconnecting',
   expired: 'pb-expired',
   pending: 'pb-pending',
+  /** What waits for data: a lazy region whose `page.assignAsync` value is still loading (put on by its template). */
+  loading: 'pb-loading',
   /** A form control whose value differs from what the server last rendered, and its form. */
   dirty: 'pb-dirty',
   /** On `<html>` while a navigation without reload fetches the next page. */

@@ -29,12 +29,23 @@ export type ReplyFrame =
  * A redraw (docs/protocol.md §2.3): `r` lists regions to morph, each `[name, html]` — the region's
  * element (`data-pb-region="name"`) as it now renders, or for the name `""` the whole `<body>`.
  */
-export type DomFrame = { t: 'dom'; s: number; r: Array<[string, string]> };
+export type DomFrame = { t: 'dom'; s: number; r: Array<[string, string]>; ti?: string };
+
+/**
+ * One operation on a keyed list (docs/protocol.md §2.4): append or prepend an item's HTML (an item
+ * whose `id` is already in the list is morphed in place instead), delete the item with an id, or
+ * clear the list.
+ */
+export type ListOp = ['a', string] | ['p', string] | ['d', string] | ['x'];
+
+/** Operations on the keyed list `n` (`data-pb-list="n"`), in order; `m`: keep at most this many items. */
+export type ListFrame = { t: 'ls'; s: number; n: string; o: ListOp[]; m?: number };
 
 export type ServerFrame =
   | { t: 'welcome'; v: number; ack: number; hb: number; cid?: string }
   | { t: 'ev'; s: number; n: string; d?: unknown }
   | DomFrame
+  | ListFrame
   | ReplyFrame
   | StreamFrame
   | AckFrame

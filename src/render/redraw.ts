@@ -5,6 +5,7 @@
  */
 import type { Redrawer } from '../page/page-instance.js';
 import { changedRegions, splitRegions, type Regions } from './regions.js';
+import { findElement } from './elements.js';
 import type { TemplateChoice, Templates } from './templates.js';
 
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
@@ -31,23 +32,41 @@ function fingerprint(state: unknown): string | undefined {
   }
 }
 
+/**
+ * The markup inside the page's `<title>` (still escaped), found in the head only: an SVG's title in
+ * the body is not the page's. Undefined without one.
+ */
+export function titleOf(html: string): string | undefined {
+  const at = html.search(/<title[\s>]/i);
+  const body = html.search(/<body[\s>]/i);
+  if (at < 0 || (body >= 0 && body < at)) return undefined;
+  const title = findElement(html, (tag) => tag === 'title', at);
+  return title && html.slice(title.inner, title.close);
+}
+
 export class TemplateRedraw implements Redrawer {
   readonly #templates: Templates;
   readonly #choice: TemplateChoice;
   readonly #data: Record<string, unknown>;
-  /** The rendering the browser was last sent (or will get on resume: pushed frames are replayed). */
-  #shown: Regions | string;
+  /** The rendering the browser was last sent (or will get on resume: pushed frames are replayed); undefined: not known. */
+  #shown: Regions | string | undefined;
+  /** The title the browser shows; undefined when the page has none, or it is not known (after a restore). */
+  #title: string | undefined;
   /** The state the last rendering was made from; a task that leaves it equal renders nothing. */
   #lastState: string | undefined;
 
-  /** `html`: the page's first rendering, before the client was injected; `state`: what it was made from. */
-  constructor(templates: Templates, choice: TemplateChoice, data: Record<string, unknown>, html: string, state?: unknown) {
+  /**
+   * `html`: the page's first rendering, before the client was injected; `state`: what it was made
+   * from. Without `html` (a durable page restored on another node) the first redraw sends the whole body.
+   */
+  constructor(templates: Templates, choice: TemplateChoice, data: Record<string, unknown>, html: string | undefined, state?: unknown) {
     this.#templates = templates;
     this.#choice = choice;
     this.#data = data;
     // Split on the first redraw: most live pages are never redrawn, and the split costs a scan.
     this.#shown = html;
-    this.#lastState = fingerprint(state);
+    this.#title = html === undefined ? undefined : titleOf(html);
+    this.#lastState = html === undefined ? undefined : fingerprint(state);
   }
 
   /**
@@ -55,14 +74,20 @@ export class TemplateRedraw implements Redrawer {
    * rendering depends on the first render's data and the state only — unless `force` (`page.render()`,
    * for a change the state does not show).
    */
-  next(state: unknown, force = false): Array<[string, string]> {
+  next(state: unknown, force = false): { regions: Array<[string, string]>; title?: string } {
     const now = fingerprint(state);
-    if (!force && now !== undefined && now === this.#lastState) return [];
+    if (!force && now !== undefined && now === this.#lastState) return { regions: [] };
+    const known = this.#shown !== undefined;
     this.#lastState = now;
-    const regions = splitRegions(this.#templates.render(this.#choice, redrawData(this.#data, state)));
+    const html = this.#templates.render(this.#choice, redrawData(this.#data, state));
+    const regions = splitRegions(html);
     const shown = typeof this.#shown === 'string' ? splitRegions(this.#shown) : this.#shown;
     const changed = changedRegions(shown, regions);
     this.#shown = regions;
-    return changed;
+    // A title that went missing leaves the browser's as it is; after a restore the first one is only remembered.
+    const title = titleOf(html);
+    const before = this.#title;
+    if (title !== undefined) this.#title = title;
+    return known && title !== undefined && title !== before ? { regions: changed, title } : { regions: changed };
   }
 }

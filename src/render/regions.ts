@@ -24,10 +24,18 @@ export interface Region {
 /** Every region of one rendering, by name; `""` is the root. */
 export type Regions = Map<string, Region>;
 
-const TAG = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*(\/?)>/g;
-const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title']);
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
-const REGION_ATTR_RE = new RegExp(`\\s${REGION_ATTR}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i');
+/** A comment, or a start or end tag: `[whole, '/' of an end tag, name, attributes, '/' of a self-closing tag]`. */
+export const TAG = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*(\/?)>/g;
+export const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title']);
+export const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const attributeRe = (name: string): RegExp => new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i');
+const REGION_ATTR_RE = attributeRe(REGION_ATTR);
+
+/** The value of attribute `name` among a start tag's `attrs` as written (still escaped); undefined when absent or bare. */
+export function attributeOf(attrs: string, name: string | RegExp): string | undefined {
+  const m = (typeof name === 'string' ? attributeRe(name) : name).exec(attrs);
+  return m ? m[1] ?? m[2] ?? m[3] ?? '' : undefined;
+}
 
 interface Open { name: string; tag: string; depth: number; start: number; children: Array<{ name: string; start: number; end: number }> }
 
@@ -105,11 +113,10 @@ function findRegions(html: string): Regions | null {
     }
     if (VOID.has(tag) || selfClose) continue;
     if (top.tag === tag) top.depth++;
-    const region = REGION_ATTR_RE.exec(attrs);
-    const name = region ? region[1] ?? region[2] ?? region[3] ?? '' : '';
+    const name = attributeOf(attrs, REGION_ATTR_RE);
     // A name the wire cannot carry (empty, too long, a space from user data) is no region: its
     // markup belongs to the region around it.
-    if (region && name && REGION_NAME_RE.test(name)) stack.push({ name, tag, depth: 1, start: m.index, children: [] });
+    if (name && REGION_NAME_RE.test(name)) stack.push({ name, tag, depth: 1, start: m.index, children: [] });
   }
   // Regions left open (an end tag the browser would have implied) end where the body does.
   while (stack.length > 1) {

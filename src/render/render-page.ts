@@ -12,6 +12,7 @@ import { redrawView, stateJson } from '../durable/snapshot.js';
 import { ensureSession } from '../session/session.js';
 import { injectClient } from './inject-client.js';
 import { TemplateRedraw } from './redraw.js';
+import { fillLists, TemplateListItems } from './list-items.js';
 import type { TemplateChoice } from './templates.js';
 import { devErrorHtml, plainErrorHtml } from './error-page.js';
 import { redirectLocation } from './redirect.js';
@@ -85,7 +86,10 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
   // The session is bound only once the page turns out live: a page that is not sets no cookie,
   // stays cacheable, and skips the cookie signature check.
   const instance = createInstance(rt, def, route);
+  if (def.lists) instance.listItems = new TemplateListItems(rt.templates, route.file, def.lists);
   let html: string;
+  /** The rendering before the lists' first items were put in: what redraws compare with (they never carry items). */
+  let bare: string;
   let result: Record<string, unknown> | Redirect | void;
   let data: Record<string, unknown>;
   let choice: TemplateChoice;
@@ -105,7 +109,9 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
     if (def.durable) stateJson(instance.state, rt.options.maxDurableStateBytes);
     choice = rt.templates.choose(route.file, def);
     data = { params, query: ctx.query, url: request.url, base: rt.prefix, flash: ctx.flashed, ...(result ?? {}), nonce };
-    html = rt.templates.render(choice, data, reads);
+    html = bare = rt.templates.render(choice, data, reads);
+    const lists = instance.takeInitialLists();
+    if (lists) html = fillLists(html, lists);
     // Shown once: unless this very request left a new one, the message is gone after this render.
     if (ctx.flashed !== undefined) clearFlash(request, reply, rt.prefix || '/');
   } catch (err) {
@@ -128,7 +134,7 @@ export async function renderPage(rt: Runtime, request: FastifyRequest, reply: Fa
         throw err;
       }
     }
-    if (!watchOnly && def.redraw !== false) instance.redrawer = new TemplateRedraw(rt.templates, choice, data, html, instance.state);
+    if (!watchOnly && def.redraw !== false) instance.redrawer = new TemplateRedraw(rt.templates, choice, data, bare, instance.state);
     html = injectClient(html, instance.id, nonce, rt.bundle, rt.options.transport, rt.dev && { bundle: rt.dev.bundle, watchOnly }, rt.prefix);
     rt.dev?.track(instance, { file: route.file, def, data, reads: reads!, params, watchOnly });
     // Each render is its own instance, so a cached copy would point at a dead one.

@@ -124,6 +124,16 @@ export class Templates {
     }
   }
 
+  /** Whether a template file (relative to the pages folder) exists. */
+  exists(file: string): boolean {
+    return existsSync(path.join(this.#root, file));
+  }
+
+  /** Renders one template file (relative to the pages folder) with `data` as `it`: a list's item. */
+  renderPartial(file: string, data: unknown): string {
+    return this.eta.render(file, data as object);
+  }
+
   #render(choice: TemplateChoice, data: Record<string, unknown>): string {
     let body: string;
     if ('inline' in choice.template) {

@@ -51,6 +51,8 @@ export interface PageClientOptions {
 export class PageClient {
   /** Every push received, in order, exactly once each. */
   readonly pushes: Push[] = [];
+  /** Every keyed-list operation received (`page.list`), in order, exactly once each: `[list, op]`, op as in docs/protocol.md §2.4. */
+  readonly listOps: Array<[string, unknown[]]> = [];
   /** The event numbers answered, in the order the answers came. */
   readonly answered: number[] = [];
   /** Connections welcomed so far (1 + resumes). */
@@ -342,6 +344,7 @@ export class PageClient {
     this.#lastIn = frame.s;
     this.#scheduleAck();
     if (frame.t === 'ev') this.pushes.push({ name: String(frame.n), data: frame.d });
+    if (frame.t === 'ls' && Array.isArray(frame.o)) for (const op of frame.o) this.listOps.push([String(frame.n), op as unknown[]]);
     if (frame.t === 're') {
       const re = Number(frame.re);
       this.answered.push(re);

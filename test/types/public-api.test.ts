@@ -12,9 +12,9 @@ import { REPO } from '../helpers/temp-pages.js';
 import * as api from '../../src/index.js';
 import { scratchCopy, tsc } from './tsc.js';
 
-const VALUES = ['createServer', 'defineConfig', 'definePage', 'defineSocket', 'errors', 'pagebound'];
+const VALUES = ['createServer', 'defineConfig', 'definePage', 'defineSocket', 'errors', 'loading', 'pagebound'];
 const TYPES = [
-  'AsyncJob', 'AsyncOutcome', 'AsyncWork', 'Cleanup', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
+  'AsyncJob', 'AsyncKeys', 'AsyncOutcome', 'AsyncValue', 'AsyncWork', 'Cleanup', 'ListDeclaration', 'LiveList', 'LoadWork', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
   'PageDefiner', 'PageDefinition', 'PageboundConfig', 'PageboundOptions', 'Params', 'PubSub', 'Redirect', 'RedirectOptions',
   'RequestContext', 'ServerOptions', 'SocketDefinition', 'UploadedFile', 'ValidatedEvent',
 ];

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../helpers/server.js';
-import { fixture } from '../../helpers/temp-pages.js';
+import path from 'node:path';
+import { fixture, REPO } from '../../helpers/temp-pages.js';
 import { renderLive, WsClient } from '../../helpers/live-client.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 import { MemoryStore } from '../../../src/durable/memory-store.js';
@@ -145,5 +146,38 @@ describe('claims between two servers on one Redis', () => {
     expect(JSON.parse((await store.read(page.id))!.data).state.log).toEqual([1, 2]);
     onB.ws.close();
     onA.ws.close();
+  });
+});
+
+describe('a durable page with a keyed list, taken over by another server', () => {
+  it('the chat page subscribes again in mount on the new server, and its list items render there', async () => {
+    const opts = { pagesDir: path.join(REPO, 'pages'), pubsub: { redisUrl: redis.url } };
+    const a = await start({ ...opts, nodeId: 'a' });
+    const b = await start({ ...opts, nodeId: 'b' });
+    const room = `durable-${Date.now()}`;
+    const page = await renderLive(a.url, `/chat/${room}`);
+    expect(page.html).toContain('<ul id="log" data-pb-list="messages"></ul>');
+    const onA = await hello(a.url, page.id, page.cookie);
+    onA.send({ t: 'ev', s: 1, n: 'say', d: { text: 'before' } });
+    await onA.until((f) => f.some((x) => x.t === 'ls'));
+    // The log is not in the state: what is committed is the room.
+    expect(JSON.parse((await b.app.pagebound.durable.store.read(page.id))!.data).state).toEqual({ room });
+    onA.ws.close();
+
+    const last = Math.max(...onA.frames.filter((f) => typeof f.s === 'number').map((f) => f.s as number));
+    const onB = await hello(b.url, page.id, page.cookie, last);
+    expect(b.app.pagebound.registry.get(page.id)).toBeDefined();
+    // Another tab in the room, on b, says something: the restored page hears it and appends it.
+    const other = await renderLive(b.url, `/chat/${room}`);
+    const tab = await hello(b.url, other.id, other.cookie);
+    tab.send({ t: 'ev', s: 1, n: 'say', d: { text: 'after <b>' } });
+    await onB.until((f) => f.some((x) => x.t === 'ls'));
+    const [ls] = onB.of('ls');
+    expect(ls).toMatchObject({ t: 'ls', n: 'messages', m: 50 });
+    expect(ls.o).toEqual([['a', expect.stringMatching(/^<li id="msg-[0-9a-f-]{36}">after &lt;b&gt;<\/li>$/)]]);
+    // Only the new message: nothing of the log went again.
+    expect(JSON.stringify(onB.frames)).not.toContain('before');
+    onB.ws.close();
+    tab.ws.close();
   });
 });

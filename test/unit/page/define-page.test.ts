@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createServer } from '../../../src/server.js';
 import { REPO } from '../../helpers/temp-pages.js';
-import { isRedirect, makeRedirect } from '../../../src/page/define-page.js';
+import { definePage, isRedirect, makeRedirect } from '../../../src/page/define-page.js';
 
 let app: FastifyInstance;
 let dir: string;
@@ -56,5 +56,26 @@ describe('the example pages', () => {
       .map((e) => path.join(e.parentPath, e.name));
     expect(files.length).toBeGreaterThan(5);
     for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toMatch(/\bany\b|as unknown as/);
+  });
+});
+
+describe('definePage({ lists })', () => {
+  it('takes lists with an item template and an optional positive limit', () => {
+    const def = definePage({ lists: { messages: { item: 'message.eta', limit: 50 }, 'b.c:d-e_f': { item: 'x.eta' } } });
+    expect(def.lists?.messages).toEqual({ item: 'message.eta', limit: 50 });
+  });
+
+  it('refuses a wrong declaration when the module loads, naming what to write', () => {
+    const bad: Array<[unknown, RegExp]> = [
+      [[], /must be an object/],
+      ['x', /must be an object/],
+      [{ 'a b': { item: 'x.eta' } }, /list name/],
+      [{ ['x'.repeat(65)]: { item: 'x.eta' } }, /list name/],
+      [{ m: null }, /needs \{ item/],
+      [{ m: { item: '' } }, /needs \{ item/],
+      [{ m: { item: 'x.eta', limit: 0 } }, /positive integer/],
+      [{ m: { item: 'x.eta', limit: 2.5 } }, /positive integer/],
+    ];
+    for (const [lists, message] of bad) expect(() => definePage({ lists: lists as never }), JSON.stringify(lists)).toThrow(message);
   });
 });

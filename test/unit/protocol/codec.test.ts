@@ -80,6 +80,39 @@ describe('codec: server frames and bodies', () => {
     expect(decodeClient(JSON.stringify(frame), 65_536).ok).toBe(false);
   });
 
+  it('round-trips a redraw with a title, which may come with no region; the title is a string', () => {
+    const frame = { t: 'dom', s: 2, r: [], ti: 'Inbox &amp; more' } as const;
+    expect(decodeServer(encode(frame as never))).toEqual([frame]);
+    for (const bad of [{ t: 'dom', s: 1, r: [], ti: 3 }, { t: 'dom', s: 1, r: [], ti: null }]) {
+      expect(decodeServer(JSON.stringify(bad)), JSON.stringify(bad)).toBeNull();
+      expect(() => encode(bad as never)).toThrow(TypeError);
+    }
+  });
+
+  it('round-trips a keyed list (ls) frame and refuses a malformed one either way', () => {
+    const frame = { t: 'ls', s: 4, n: 'messages', o: [['a', '<li id="m1">é</li>'], ['p', '<li id="m0">x</li>'], ['d', 'm9'], ['x']], m: 50 } as const;
+    expect(decodeServer(encode(frame as never))).toEqual([frame]);
+    expect(decodeServer(encode({ t: 'ls', s: 5, n: 'a', o: [['x']] } as never))).toEqual([{ t: 'ls', s: 5, n: 'a', o: [['x']] }]);
+    for (const bad of [
+      { t: 'ls', s: 0, n: 'a', o: [['x']] },
+      { t: 'ls', s: 1, n: '', o: [['x']] },
+      { t: 'ls', s: 1, n: 'a b', o: [['x']] },
+      { t: 'ls', s: 1, n: 'a', o: [] },
+      { t: 'ls', s: 1, n: 'a', o: 'x' },
+      { t: 'ls', s: 1, n: 'a', o: [['q', 'x']] },
+      { t: 'ls', s: 1, n: 'a', o: [['a']] },
+      { t: 'ls', s: 1, n: 'a', o: [['a', 1]] },
+      { t: 'ls', s: 1, n: 'a', o: [['x', 'y']] },
+      { t: 'ls', s: 1, n: 'a', o: [['x']], m: 0 },
+      { t: 'ls', s: 1, n: 'a', o: [['x']], m: 1.5 },
+    ]) {
+      expect(decodeServer(JSON.stringify(bad)), JSON.stringify(bad)).toBeNull();
+      if (bad.s === 1) expect(() => encode(bad as never)).toThrow(TypeError);
+    }
+    // Only the server changes lists.
+    expect(decodeClient(JSON.stringify(frame), 65_536).ok).toBe(false);
+  });
+
   it('reads a poll body\'s ack, or 0 for anything malformed', () => {
     expect(decodePoll(encodePoll(42))).toBe(42);
     for (const bad of ['', '{', '{"a":-1}', '{"a":1.5}', 'null', '[]']) expect(decodePoll(bad), bad).toBe(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import os from 'node:os';
 import { Templates } from '../../../src/render/templates.js';
-import { TemplateRedraw, redrawData } from '../../../src/render/redraw.js';
+import { TemplateRedraw, redrawData, titleOf } from '../../../src/render/redraw.js';
 import { connect, endpointOf, event, makePage } from '../../helpers/fake-connection.js';
 
 const templates = new Templates(os.tmpdir(), false);
@@ -74,5 +74,49 @@ describe('server-driven redraws', () => {
     expect(conn.of('dom').map((f) => f.r[0][1])).toEqual(['<li data-pb-region="i0">working</li>', '<li data-pb-region="i0">done</li>']);
     await page.close();
     expect(() => page.render()).toThrow(expect.objectContaining({ code: 'PB_ERR_PAGE_CLOSED' }));
+  });
+
+  it('finds the page\'s title in the head only', () => {
+    expect(titleOf('<html><head><title>A &amp; B</title></head><body></body></html>')).toBe('A &amp; B');
+    expect(titleOf('<html><head></head><body><svg><title>icon</title></svg></body></html>')).toBeUndefined();
+    expect(titleOf('<p>no title</p>')).toBeUndefined();
+  });
+
+  it('sends the title when the rendered one changed, alone when the body did not; a restored page sends the body first and no title', () => {
+    const layout = { template: { inline: '<html><head><title><%= it.title %></title></head><body><p data-pb-region="n"><%= it.n %></p></body></html>' }, layout: undefined };
+    const render = (state: object) => templates.render(layout, state as Record<string, unknown>);
+    const redraw = new TemplateRedraw(templates, layout, {}, render({ title: 'One', n: 1 }), { title: 'One', n: 1 });
+    expect(redraw.next({ title: 'One', n: 2 })).toEqual({ regions: [['n', '<p data-pb-region="n">2</p>']] });
+    expect(redraw.next({ title: 'Two & <3', n: 2 })).toEqual({ regions: [], title: 'Two &amp; &lt;3' });
+    expect(redraw.next({ title: 'Two & <3', n: 2 }, true)).toEqual({ regions: [] });
+
+    const restored = new TemplateRedraw(templates, layout, {}, undefined);
+    expect(restored.next({ title: 'Else', n: 5 })).toEqual({ regions: [['', '<body><p data-pb-region="n">5</p></body>']] });
+    expect(restored.next({ title: 'Later', n: 5 })).toEqual({ regions: [], title: 'Later' });
+  });
+
+  it('list operations leave after the task\'s redraw; while disconnected they bring that redraw along instead of waiting', async () => {
+    const page = redrawingPage();
+    page.listItems = {
+      render: (_l, item) => ({ html: `<li id="${String(item)}">${String(item)}</li>`, id: String(item) }),
+      limit: () => undefined,
+    };
+    page.takeInitialLists();
+    page.on('both', (raw) => { page.state.items = [...page.state.items, String(raw)]; page.list('log').append(String(raw)); });
+    const conn = connect(page);
+    event(page, 1, 'both', 'x');
+    await vi.waitFor(() => expect(conn.of('re')).toHaveLength(1));
+    expect(conn.frames.filter((f) => f.s).map((f) => f.t)).toEqual(['dom', 'ls', 're']);
+
+    endpointOf(page).detach(conn);
+    page.takeEvent(2, 'both', 'y');
+    page.takeEvent(3, 'rename', { i: 0, to: 'away' });
+    await vi.waitFor(() => expect(page.mailboxSize).toBe(0));
+    await new Promise((r) => setTimeout(r, 10));
+    const again = connect(page, undefined, conn.frames.filter((f) => f.s).at(-1)?.s ?? 0);
+    await vi.waitFor(() => expect(again.of('dom')).toHaveLength(2));
+    // The list's task redrew at once (its item may need what that redraw brings); the next change waited for the connection.
+    expect(again.frames.filter((f) => f.s).map((f) => f.t)).toEqual(['dom', 'ls', 're', 're', 'dom']);
+    expect(again.of('ls')[0]).toMatchObject({ n: 'log', o: [['a', '<li id="y">y</li>']] });
   });
 });

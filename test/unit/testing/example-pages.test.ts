@@ -75,9 +75,10 @@ describe('pages/chat/[room]', () => {
     alice.send('say', { text: '  two  ' });
     await expect(alice.call('say', { text: '' })).rejects.toMatchObject({ code: 'PB_ERR_EVENT_INVALID' });
     await alice.settled();
-    // Bob's page keeps the room's messages in its state (and redraws its log from it).
-    const said = () => (server.stateOf(bob.rendered.id!) as { messages: Array<{ text: string }> }).messages.map((m) => m.text);
-    await expect.poll(said).toEqual(['one', 'two']);
+    // Bob's log is a keyed list: each message arrives once, as its own item's markup.
+    const said = () => bob.listOps.map(([list, [op, html]]) => `${list} ${op} ${/>([^<]*)</.exec(String(html))?.[1]}`);
+    await expect.poll(said).toEqual(['messages a one', 'messages a two']);
+    expect(server.stateOf(bob.rendered.id!)).toEqual({ room: 'kit' });
     expect(alice).toHaveHandledEachEventOnce();
     expect(alice.connects).toBeGreaterThanOrEqual(2);
   });
