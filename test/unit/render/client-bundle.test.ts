@@ -7,9 +7,10 @@ import { getClientBundle } from '../../../src/render/client-bundle.js';
  * when the runtime started sharing the server's codec, sequence rules and refusal table (issue #8);
  * 8 → 13 KiB for server-driven redraws and live forms (issue #11): idiomorph is ~3.5 KiB of it
  * (loading it lazily would cost every live page a second request, and its CSP/SRI plumbing, before
- * its first redraw), URL state, confirm, disable-with and the dirty class ~0.8 KiB.
+ * its first redraw), URL state, confirm, disable-with and the dirty class ~0.8 KiB; 13 → 14 KiB for
+ * uploads from live forms (issue #11, ~0.75 KiB: runtime-client/upload.ts).
  */
-const BUDGET_BYTES = 13 * 1024;
+const BUDGET_BYTES = 14 * 1024;
 
 describe('client bundle', () => {
   it(`stays within its size budget (${BUDGET_BYTES} bytes min+gzip)`, async () => {
