@@ -33,8 +33,11 @@ export interface UploadDefaults {
   maxUploadFiles: number;
 }
 
-/** Where a wrapped event handler keeps its declared `upload` (src/page/define-page.ts). */
-export const UPLOAD_OPTIONS: unique symbol = Symbol('pb.upload');
+/**
+ * Where a wrapped event handler keeps its declared `upload` (src/page/define-page.ts). From the
+ * global registry, as PAGE_BRAND: a page module may load its own copy of pagebound.
+ */
+export const UPLOAD_OPTIONS: unique symbol = Symbol.for('pagebound.upload') as never;
 
 /** The `upload` a wrapped handler declares, or undefined when it takes no files. */
 export const uploadOptionsOf = (handler: unknown): UploadOptions | undefined =>
