@@ -10,6 +10,7 @@
  */
 import { CssClass } from '../src/protocol/constants.js';
 import { confirmed, disableWith, installDirty } from './forms.js';
+import { filesOf, installUploads, upload, uploading } from './upload.js';
 
 interface TrackingSocket {
   send(name: string, data?: unknown): void;
@@ -70,7 +71,7 @@ function bound(target: EventTarget | null, type: string): HTMLElement | null {
   return target instanceof Element ? target.closest<HTMLElement>(`[data-on-${type}]`) : null;
 }
 
-/** Repeated names become arrays; files are skipped (they need `write()`, not JSON). */
+/** Repeated names become arrays; files are skipped (they go as an upload, runtime-client/upload.ts). */
 function formFields(form: HTMLFormElement, submitter: HTMLElement | null): Data {
   const out: Data = {};
   // With the submitter, the clicked button's name=value is included, as in a native submit.
@@ -90,6 +91,7 @@ function controlValue(c: Element): unknown {
 
 export function installBindings(doc: Document = document): void {
   installDirty(doc);
+  installUploads(doc);
   doc.addEventListener('click', (e) => {
     const el = bound(e.target, 'click');
     if (!el) return;
@@ -111,12 +113,17 @@ export function installBindings(doc: Document = document): void {
     const form = e.target;
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-on-submit')) return;
     e.preventDefault();
+    if (uploading(form)) return;
     const submitter = (e as SubmitEvent).submitter ?? null;
     if (!confirmed(submitter, form)) return;
     // Reset once the handler succeeded (its redraw is in by then): the form is ready for the next
     // entry, as after a native submit. A failed handler leaves what the user typed to correct it.
     const reset = form.dataset.reset === 'false' ? undefined : () => form.reset();
-    fire(form, form.dataset.onSubmit!, formFields(form, submitter), reset);
+    const name = form.dataset.onSubmit!;
+    const fields = formFields(form, submitter);
+    // Files go first, over the same connection; the event then names them (runtime-client/upload.ts).
+    if (filesOf(form).length) void upload(form, name, (extra) => fire(form, name, { ...fields, ...extra }, reset));
+    else fire(form, name, fields, reset);
   }, true);
 
   for (const type of ['input', 'change'] as const) {

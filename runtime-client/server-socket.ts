@@ -96,6 +96,8 @@ export class ServerSocket extends EventTarget {
   private readonly _calls = new Map<number, Pending>();
   private readonly _link: Link;
   private readonly _stream: ByteStream;
+  /** Uploads being sent (runtime-client/upload.ts): they hear every ack and the socket's end. */
+  private readonly _uploads = new Set<ByteStream>();
 
   constructor(path: string, options: ServerSocketOptions = {}) {
     super();
@@ -128,7 +130,10 @@ export class ServerSocket extends EventTarget {
             else failed(f.e);
           }
         },
-        acked: (a) => stream.acked(a),
+        acked: (a) => {
+          stream.acked(a);
+          for (const u of this._uploads) u.acked(a);
+        },
         status: (type, detail) => {
           this._state = type === 'open' || type === 'resume' ? 1 : 0;
           fire(this, lifecycle(type, detail));
@@ -143,6 +148,7 @@ export class ServerSocket extends EventTarget {
           }
           calls.clear();
           stream.end(err);
+          for (const u of this._uploads) u.end(err);
           if (error) failed(error);
           const reload = !!expiry && fire(this, lifecycle('expired', expiry, true));
           fire(this, new CloseEvent('close', { code, reason: expiry?.reason ?? '', wasClean: code === CloseCode.NORMAL }));
@@ -188,6 +194,17 @@ export class ServerSocket extends EventTarget {
   /** Streams bytes to the server; resolves once acked. At most 256 KiB are in flight. */
   write(data: string | Uint8Array): Promise<void> {
     return this._state > 1 ? Promise.reject(closedError()) : this._stream.write(data);
+  }
+
+  /**
+   * @internal Sends upload `u`'s bytes (`up` frames, within the stream window); `progress` hears
+   * each acked byte count. `done()` once its last bytes are written.
+   */
+  upload(u: number, progress: (bytes: number) => void): { write(bytes: Uint8Array): Promise<void>; done(): void } {
+    if (this._state > 1) throw closedError();
+    const s = createStream((b) => this._link.channel.push({ t: 'up', u, b }), progress);
+    this._uploads.add(s);
+    return { write: (bytes) => s.write(bytes), done: () => this._uploads.delete(s) };
   }
 
   /** Closes the server instance too: its `bye` follows every event already sent. */

@@ -29,8 +29,11 @@ export interface ByteStream {
   end(error: Error): void;
 }
 
-/** `push` sends one `sd` frame and returns its sequence number. */
-export function createStream(push: (b64: string) => number): ByteStream {
+/**
+ * `push` sends one frame (`sd`, or an upload's `up`) and returns its sequence number; `onAcked`
+ * hears how many written bytes each ack confirmed (an upload's progress).
+ */
+export function createStream(push: (b64: string) => number, onAcked?: (bytes: number) => void): ByteStream {
   const incoming: Uint8Array[] = [];
   const readers: Array<[n: number, resolve: (bytes: Uint8Array) => void]> = [];
   const unacked: Array<[s: number, bytes: number]> = [];
@@ -102,7 +105,9 @@ export function createStream(push: (b64: string) => number): ByteStream {
     },
     acked(a) {
       ackedUpTo = a;
+      const before = unackedBytes;
       while (unacked.length && unacked[0]![0] <= a) unackedBytes -= unacked.shift()![1];
+      if (before > unackedBytes) onAcked?.(before - unackedBytes);
       wake();
     },
     end(e) {

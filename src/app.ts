@@ -29,6 +29,7 @@ import { choosePubSub } from './pubsub/choose.js';
 import { registerDrain } from './drain.js';
 import { DurablePages } from './durable/durable-pages.js';
 import { chooseStore } from './durable/choose.js';
+import { UploadDisk } from './upload/disk.js';
 import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
@@ -79,6 +80,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     drain: registerDrain(app, { options, registry, endpoints, prefix, log: app.log }),
     // Durable pages: on Redis when topics are, else in this process's memory.
     durable: new DurablePages(chooseStore(options.pubsub), () => rt),
+    uploads: new UploadDisk({ dir: options.uploadDir, maxBytes: options.maxUploadDiskBytes }),
   };
   let prometheus: PrometheusMetrics | undefined;
   if (options.metrics) {
@@ -111,6 +113,8 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     if (ownsPubSub) await rt.pubsub.close();
     await rt.durable.store.close();
     await rt.loader.close();
+    // After the pages, which delete their own uploads: whatever is left goes with the folder.
+    await rt.uploads.close();
   });
 };
 

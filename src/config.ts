@@ -4,6 +4,7 @@
  * is added in one place (a field below, a line in KINDS, a line in cli/settings.ts).
  */
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 import { Defaults } from './protocol/constants.js';
 import { PB_ERR_CONFIG } from './errors.js';
 import type { ServerOptions } from './server.js';
@@ -84,6 +85,12 @@ export interface PageboundOptions {
   maxUploadFiles?: number;
   /** Most non-file fields in one multipart form. Default 100. */
   maxFormFields?: number;
+  /** Bytes that live-form uploads may hold on disk at once in this process (each reserves its size up front). Default 1073741824 (1 GiB). */
+  maxUploadDiskBytes?: number;
+  /** A live-form upload that receives no bytes for this long while its page is connected fails (PB_ERR_UPLOAD_TIMEOUT), ms. Default 30000. */
+  uploadIdleMs?: number;
+  /** Folder for live-form uploads while they arrive (a private folder is made in it). Default: the OS temp folder. */
+  uploadDir?: string;
   /** This process's name among many behind a load balancer, `[a-z0-9]{1,16}`; page ids start with it. Default `PAGEBOUND_NODE_ID`, else none. */
   nodeId?: string;
   /** Topics between pages: a PubSub, or `{ redisUrl }` for Redis. Default: Redis at `PAGEBOUND_REDIS_URL` when set, else in-process. */
@@ -158,6 +165,7 @@ export const KINDS: Record<keyof PageboundConfig, Kind> = {
   maxFrameBytes: 'positive', replayMaxFrames: 'positive', replayMaxBytes: 'positive', maxMailbox: 'positive',
   maxInstances: 'positive', maxInstancesPerSession: 'positive', pollMs: 'positive', pollMaxBytes: 'positive',
   maxUploadBytes: 'positive', maxUploadFiles: 'positive', maxFormFields: 'positive',
+  maxUploadDiskBytes: 'positive', uploadIdleMs: 'positive', uploadDir: 'string',
   maxBufferedBytes: 'positive', maxStreamBytes: 'positive', maxMailboxBytes: 'positive', eventTimeoutMs: 'positive',
   maxIdlePagesPerAddress: 'positive', renderTimeoutMs: 'positive', allowedHosts: 'list-or-false', eventLoopWarnMs: 'positive-or-false',
   // Server and CLI.
@@ -286,6 +294,9 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     maxUploadBytes: opts.maxUploadBytes ?? 10 * 1024 * 1024,
     maxUploadFiles: opts.maxUploadFiles ?? 5,
     maxFormFields: opts.maxFormFields ?? 100,
+    maxUploadDiskBytes: opts.maxUploadDiskBytes ?? 1024 * 1024 * 1024,
+    uploadIdleMs: opts.uploadIdleMs ?? 30_000,
+    uploadDir: path.resolve(opts.uploadDir ?? tmpdir()),
     nodeId: opts.nodeId ?? (process.env.PAGEBOUND_NODE_ID || undefined),
     pubsub: opts.pubsub ?? (process.env.PAGEBOUND_REDIS_URL ? { redisUrl: process.env.PAGEBOUND_REDIS_URL } : undefined),
     drainTimeoutMs: opts.drainTimeoutMs ?? 10_000,

@@ -189,6 +189,54 @@ export const PB_ERR_PAGE_CLOSED = createError(
   410,
 );
 
+// Uploads from live forms (src/upload/, docs/protocol.md §2.4): answered to the `pb:upload` request
+// or to the form's event, as `re.e`; each message says what to do and never repeats a file's name or type.
+export const PB_ERR_UPLOAD_INVALID = createError(
+  'PB_ERR_UPLOAD_INVALID',
+  'The upload request is malformed (docs/protocol.md §2.4). The official runtime never sends one.',
+  400,
+);
+export const PB_ERR_UPLOAD_NOT_ACCEPTED = createError(
+  'PB_ERR_UPLOAD_NOT_ACCEPTED',
+  'This event takes no files. Declare `upload` on its handler (durable pages take none).',
+  400,
+);
+export const PB_ERR_UPLOAD_TOO_LARGE = createError<'PB_ERR_UPLOAD_TOO_LARGE', 413, [number]>(
+  'PB_ERR_UPLOAD_TOO_LARGE',
+  'A file is larger than this form takes (%d bytes at most). Choose a smaller file.',
+  413,
+);
+export const PB_ERR_UPLOAD_TOO_MANY = createError<'PB_ERR_UPLOAD_TOO_MANY', 413, [number]>(
+  'PB_ERR_UPLOAD_TOO_MANY',
+  'This form takes at most %d files at once. Choose fewer.',
+  413,
+);
+export const PB_ERR_UPLOAD_TYPE = createError<'PB_ERR_UPLOAD_TYPE', 415, [string]>(
+  'PB_ERR_UPLOAD_TYPE',
+  'A file is of a type this form does not take. Choose one of: %s.',
+  415,
+);
+export const PB_ERR_UPLOAD_QUOTA = createError(
+  'PB_ERR_UPLOAD_QUOTA',
+  'The server has no room for more uploads right now (maxUploadDiskBytes). Try again later.',
+  507,
+);
+export const PB_ERR_UPLOAD_TIMEOUT = createError(
+  'PB_ERR_UPLOAD_TIMEOUT',
+  'The upload stalled: no bytes arrived for `uploadIdleMs`. Send the form again.',
+  408,
+);
+export const PB_ERR_UPLOAD_INCOMPLETE = createError(
+  'PB_ERR_UPLOAD_INCOMPLETE',
+  'The upload did not arrive whole (it was cut short, replaced by a newer one, or sent past its declared size). Send the form again.',
+  400,
+);
+export const PB_ERR_UPLOAD_FAILED = createError(
+  'PB_ERR_UPLOAD_FAILED',
+  'The server could not store the upload. Try again; the details are in the server log.',
+  500,
+);
+
 /** The JSON body pagebound answers an HTTP error with: the code and its message, nothing else. */
 export const errorBody = (err: { code: string; message: string }): { code: string; message: string } => ({
   code: err.code,

@@ -5,8 +5,10 @@
 export { definePage, defineSocket } from './page/define-page.js';
 export type {
   Page, PageDefinition, SocketDefinition, RequestContext, Redirect, RedirectOptions, EventHandler, EventContext, ValidatedEvent, Cleanup,
-  DefinedPage, DefinedSocket, UploadedFile, PageDefiner, Params, EmitSchemas, EventMap, ClientContract,
+  DefinedPage, DefinedSocket, UploadedFile, PageDefiner, Params, EmitSchemas, EventMap, ClientContract, UploadEvent,
 } from './page/define-page.js';
+export type { UploadOptions } from './upload/limits.js';
+export type { ReceivedFile } from './upload/received-file.js';
 export type { AsyncJob, AsyncOutcome, AsyncWork } from './page/async-work.js';
 export { loading, type AsyncValue, type AsyncKeys, type LoadWork } from './page/assign-async.js';
 export type { LiveList, ListDeclaration } from './page/live-list.js';

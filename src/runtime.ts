@@ -15,6 +15,7 @@ import type { DevLoop } from './dev/dev-loop.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { Drain } from './drain.js';
 import type { DurablePages } from './durable/durable-pages.js';
+import type { UploadDisk } from './upload/disk.js';
 
 export interface Runtime {
   options: ResolvedOptions;
@@ -35,6 +36,8 @@ export interface Runtime {
   drain: Drain;
   /** Durable pages: their store, first commits and claims (docs/protocol.md §7.4). */
   durable: DurablePages;
+  /** Live-form uploads: this process's temp folder and disk quota (src/upload/). */
+  uploads: UploadDisk;
 }
 
 // Declared here, not in app.ts: the public plugin's declarations must not carry this internal type

@@ -237,7 +237,8 @@ export class PageEndpoint implements PageOutlet {
     const hard = pausable ? 2 : 1;
     switch (frame.t) {
       case 'ev':
-      case 'sd': {
+      case 'sd':
+      case 'up': {
         if (frame.s > this.#in.last) {
           const { maxMailbox, maxMailboxBytes, maxStreamBytes } = this.#limits;
           const page = this.page;
@@ -255,7 +256,8 @@ export class PageEndpoint implements PageOutlet {
             this.page.takeEvent(frame.s, frame.n, frame.d, bytes);
             this.#metrics().eventHandled();
           }
-          else this.page.takeStream(Buffer.from(frame.b, 'base64'));
+          else if (frame.t === 'sd') this.page.takeStream(Buffer.from(frame.b, 'base64'));
+          else this.page.takeUpload(frame.u, Buffer.from(frame.b, 'base64'));
         }
         return OK;
       }
@@ -273,13 +275,17 @@ export class PageEndpoint implements PageOutlet {
 
   /** A promise to wait on before reading more from the client, or undefined when the page keeps up. */
   pressure(): Promise<void> | undefined {
-    const { maxMailbox, maxMailboxBytes, maxStreamBytes } = this.#limits;
+    const { maxMailbox, maxMailboxBytes } = this.#limits;
     // Either limit releases at half the event count: the byte limit is only there against huge events.
     if (this.page.mailboxSize >= maxMailbox || this.page.mailboxBytes >= maxMailboxBytes) {
       return this.page.mailboxBelow(Math.ceil(Math.min(maxMailbox, this.page.mailboxSize) / 2));
     }
-    if (this.page.streamBacklog >= maxStreamBytes) return this.page.streamRead();
-    return undefined;
+    return this.streamPressure();
+  }
+
+  /** A promise to wait on before taking more stream or upload bytes, or undefined when the page keeps up. */
+  streamPressure(): Promise<void> | undefined {
+    return this.page.streamBacklog >= this.#limits.maxStreamBytes ? this.page.streamRead() : undefined;
   }
 
   /** Ends `conn` with a refusal: a `refused` frame when it ends the page, then its close code. */

@@ -27,6 +27,7 @@ export function createInstance(rt: Runtime, def: DefinedPage | DefinedSocket, ro
       log: rt.log,
       outlet: rt.endpoints.open,
       onClosed: (instance) => rt.registry.remove(instance),
+      uploads: { disk: rt.uploads, idleMs: o.uploadIdleMs, defaults: o },
     };
     sharedOf.set(rt, shared);
   }

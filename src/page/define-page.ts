@@ -19,6 +19,8 @@ import type { AsyncOutcome, AsyncWork } from './async-work.js';
 import type { ListDeclaration, LiveList } from './live-list.js';
 import type { AsyncKeys, LoadWork } from './assign-async.js';
 import { REGION_NAME_RE } from '../protocol/constants.js';
+import { checkUploadOptions, UPLOAD_OPTIONS, type UploadOptions } from '../upload/limits.js';
+import type { ReceivedFile } from '../upload/received-file.js';
 
 /** Marks values made by definePage/defineSocket; a symbol from the global registry survives module reloads. */
 export const PAGE_BRAND: unique symbol = Symbol.for('pagebound.page') as never;
@@ -125,7 +127,7 @@ export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
   readonly signal: AbortSignal;
   readonly closed: boolean;
   /** Handles client event `name` (registered while rendering, or later): a function, or `{ schema, handler }`. */
-  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S, E> | ValidatedEvent<S, E, Sch>): void;
+  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S, E> | ValidatedEvent<S, E, Sch> | UploadEvent<S, E, StandardSchemaV1.InferOutput<Sch>>): void;
   /** Pushes event `name` to this page's client only. With `emits` declared, only those names and data. */
   emit<K extends keyof E & string>(name: K, ...data: EmitArgs<E, K>): void;
   /** Same as `emit('message', data)`. */
@@ -187,6 +189,11 @@ export interface EventContext {
   readonly key: string;
   /** Aborted when the handler runs past `eventTimeoutMs`; the page has moved on by then. */
   readonly signal: AbortSignal;
+  /**
+   * The files a live form sent with this event, for a handler that declares `upload`: temp files the
+   * page deletes once the handler is done (`moveTo()` one to keep it). Empty for other events.
+   */
+  readonly files: readonly ReceivedFile[];
 }
 
 /** An event handler without a schema: its data is whatever JSON the client sent, so `unknown`. */
@@ -195,7 +202,24 @@ export type EventHandler<S = unknown, E extends EmitSchemas = EmitSchemas> = (da
 /** An event handler whose data is checked by `schema` before it runs, and typed by it. */
 export interface ValidatedEvent<S, E extends EmitSchemas, Sch extends StandardSchemaV1, R = unknown> {
   readonly schema: Sch;
+  /** Takes the files of its form's `<input type="file">`s, within these limits (`true`: the app's defaults). */
+  readonly upload?: UploadOptions | true;
   handler(data: StandardSchemaV1.InferOutput<Sch>, page: Page<S, E>, event: EventContext): R;
+}
+
+/**
+ * A live form's event that takes the files of its `<input type="file">`s, within the `upload`
+ * limits (`true`: the app's `maxUploadBytes` and `maxUploadFiles`, any type). The data is the
+ * form's other fields (add a `schema` to check and type them); the files are in `event.files`.
+ * @example
+ * save: { upload: { maxFileBytes: 5 << 20, accept: ['image/*'] }, async handler(_data, page, event) {
+ *   for (const file of event.files) await file.moveTo(`/srv/avatars/${page.id}-${randomUUID()}`);
+ * } }
+ */
+export interface UploadEvent<S, E extends EmitSchemas, D = unknown, R = unknown> {
+  readonly upload: UploadOptions | true;
+  readonly schema?: never;
+  handler(data: D, page: Page<S, E>, event: EventContext): R;
 }
 
 /**
@@ -204,13 +228,14 @@ export interface ValidatedEvent<S, E extends EmitSchemas, Sch extends StandardSc
  * (a reverse mapped type), which also gives each handler its contextual types.
  */
 export type EventMap<S, E extends EmitSchemas, On> = {
-  [K in keyof On]: EventHandler<S, E> | ValidatedEvent<S, E, StandardSchemaV1<unknown, On[K]>>;
+  [K in keyof On]: EventHandler<S, E> | ValidatedEvent<S, E, StandardSchemaV1<unknown, On[K]>> | UploadEvent<S, E, On[K]>;
 };
 
 /** What the browser may send and gets back, per event: read by `pagebound/client` (PageSocket). */
 type ClientEvents<H> = {
   [K in keyof H & string]: H[K] extends { readonly schema: infer Sch extends StandardSchemaV1; handler(...a: never[]): infer R }
     ? { data: StandardSchemaV1.InferInput<Sch>; reply: Awaited<R> }
+    : H[K] extends { readonly upload: unknown; handler(...a: never[]): infer R } ? { data: unknown; reply: Awaited<R> }
     : H[K] extends (...a: never[]) => infer R ? { data: unknown; reply: Awaited<R> } : never;
 };
 type ClientPushes<E extends EmitSchemas> = { [K in keyof E & string]: StandardSchemaV1.InferInput<E[K]> };
@@ -332,19 +357,30 @@ export type PageDefiner<P extends Params> = <S = undefined, const E extends Emit
  */
 export function toEventHandler<S, E extends EmitSchemas>(
   name: string,
-  entry: EventHandler<S, E> | { readonly schema: StandardSchemaV1; handler(data: never, page: Page<S, E>, event: EventContext): unknown },
+  entry: EventHandler<S, E> | {
+    readonly schema?: StandardSchemaV1;
+    readonly upload?: UploadOptions | true;
+    handler(data: never, page: Page<S, E>, event: EventContext): unknown;
+  },
 ): EventHandler<S, E> {
   if (typeof entry === 'function') return entry;
-  if (typeof entry !== 'object' || entry === null || typeof entry.handler !== 'function' || !isStandardSchema(entry.schema)) {
-    throw new TypeError(`The handler for "${name}" must be a function or { schema, handler } with a Standard Schema (zod, valibot, …)`);
+  const upload = typeof entry === 'object' && entry !== null && entry.upload !== undefined ? checkUploadOptions(name, entry.upload) : undefined;
+  if (typeof entry !== 'object' || entry === null || typeof entry.handler !== 'function' ||
+    (entry.schema === undefined ? !upload : !isStandardSchema(entry.schema))) {
+    throw new TypeError(`The handler for "${name}" must be a function, { schema, handler } with a Standard Schema (zod, valibot, …), or { upload, handler }`);
   }
   const { schema } = entry;
   const handler = entry.handler.bind(entry) as (data: unknown, page: Page<S, E>, event: EventContext) => unknown;
-  return async (data, page, event) => {
-    const checked = await validateEvent(schema, data);
-    if (!checked.ok) throw invalidEvent(name, checked.issues);
-    return handler(checked.value, page, event);
-  };
+  const run: EventHandler<S, E> = schema
+    ? async (data, page, event) => {
+      const checked = await validateEvent(schema, data);
+      if (!checked.ok) throw invalidEvent(name, checked.issues);
+      return handler(checked.value, page, event);
+    }
+    : handler;
+  // The page reads it when a form asks to upload for this event (src/upload/page-uploads.ts).
+  if (upload) Object.defineProperty(run, UPLOAD_OPTIONS, { value: upload });
+  return run;
 }
 
 /** The client is told the code and a fixed message (`expose`); the issue paths go to the server log only. */

@@ -30,15 +30,17 @@ export interface PageActor {
   readonly mailboxSize: number;
   /** Bytes of the client events waiting in the mailbox. */
   readonly mailboxBytes: number;
-  /** Client stream bytes the page has not read yet. */
+  /** Client stream bytes the page has not read yet, and upload bytes not yet on disk. */
   readonly streamBacklog: number;
   /** An accepted client event (`bytes` on the wire), into the mailbox. */
   takeEvent(s: number, name: string, data: unknown, bytes: number): void;
   /** Accepted client stream bytes, in order. */
   takeStream(bytes: Uint8Array): void;
+  /** Accepted bytes of upload `u` (an `up` frame), in order. */
+  takeUpload(u: number, bytes: Uint8Array): void;
   /** Resolves once fewer than `n` events wait (or the page closes). */
   mailboxBelow(n: number): Promise<void>;
-  /** Resolves when the page next reads its stream (or it ends). */
+  /** Resolves when the page next reads its stream or the disk takes upload bytes (or it ends). */
   streamRead(): Promise<void>;
   /** A connection attached (or replaced the previous one). */
   connected(): void;

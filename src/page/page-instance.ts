@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import { toEventHandler, type Cleanup, type EmitSchemas, type EventContext, type EventHandler, type Page, type ValidatedEvent } from './define-page.js';
+import { toEventHandler, type Cleanup, type EmitSchemas, type EventContext, type EventHandler, type Page, type UploadEvent, type ValidatedEvent } from './define-page.js';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { Mailbox } from './mailbox.js';
 import { disposeResource, isCleanup } from './resources.js';
@@ -23,6 +23,10 @@ import { runAsync, type AsyncOutcome, type AsyncWork } from './async-work.js';
 import { PageLists, type ListItems, type LiveList } from './live-list.js';
 import { assignAsync, type LoadWork } from './assign-async.js';
 import { PB_ERR_LIST_UNKNOWN } from '../errors.js';
+import { UPLOAD_EVENT } from '../protocol/constants.js';
+import { namesUpload, notAccepted, PageUploads, type UploadShared } from '../upload/page-uploads.js';
+import { uploadOptionsOf } from '../upload/limits.js';
+import type { ReceivedFile } from '../upload/received-file.js';
 
 export type { Lifecycle } from './lifecycle.js';
 
@@ -39,6 +43,8 @@ export interface PageShared {
   outlet: OutletFactory;
   /** Called once the instance has closed, so the registry forgets it. */
   onClosed: (instance: PageInstance<any>) => void;
+  /** Temp files and quota for live-form uploads; without it pages take no files. */
+  uploads?: UploadShared;
 }
 
 /** What every page of one definition shares. */
@@ -98,6 +104,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   #warnings: WarnLimiter | undefined;
   #closing: Promise<void> | undefined;
   #stream: PageStream | undefined;
+  /** Made by the first upload request. */
+  #uploads: PageUploads | undefined;
   /** Set for a durable page (src/durable/); undefined otherwise, so other pages pay one check per task. */
   durable: DurableHooks | undefined;
   /** Redraws the page after each task that changed what its template renders; see `Redrawer`. */
@@ -147,8 +155,9 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   get mailboxBytes(): number {
     return this.#box?.weight ?? 0;
   }
+  /** Client bytes not taken yet: stream bytes the page has not read, upload bytes the disk has not written. */
   get streamBacklog(): number {
-    return this.#stream?.readableLength ?? 0;
+    return (this.#stream?.readableLength ?? 0) + (this.#uploads?.backlog ?? 0);
   }
 
   get #mailbox(): Mailbox {
@@ -184,7 +193,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
 
   // ---- the Page API handlers use ----
 
-  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S> | ValidatedEvent<S, EmitSchemas, Sch>): void {
+  on<Sch extends StandardSchemaV1>(name: string, handler: EventHandler<S> | ValidatedEvent<S, EmitSchemas, Sch> | UploadEvent<S, EmitSchemas, StandardSchemaV1.InferOutput<Sch>>): void {
     (this.#handlers ??= new Map()).set(name, toEventHandler(name, handler));
   }
 
@@ -313,8 +322,15 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     return this.#mailbox.whenBelow(n);
   }
 
+  takeUpload(u: number, bytes: Uint8Array): void {
+    if (!this.closed) this.#uploads?.write(u, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  }
+
   streamRead(): Promise<void> {
-    return this.#stream ? this.#stream.whenRead() : Promise.resolve();
+    const waits: Array<Promise<void>> = [];
+    if (this.#stream?.readableLength) waits.push(this.#stream.whenRead());
+    if (this.#uploads?.backlog) waits.push(this.#uploads.drained());
+    return waits.length ? Promise.race(waits) : Promise.resolve();
   }
 
   /** Closes the instance once: onClose hooks, then owned resources in reverse order, then the client. */
@@ -336,6 +352,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     for (const resource of this.#cleanups.splice(0).reverse()) {
       try { await disposeResource(resource); } catch (err) { this.#report(err, 'dispose'); }
     }
+    await this.#uploads?.close();
     const durable = this.durable;
     if (durable) await durable.closed(reason);
     this.#outletMade?.end(durable?.handsOff(reason) ?? false);
@@ -365,10 +382,16 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     this.durable?.taskDone(s);
   }
 
-  async #dispatch(s: number, name: string, data: unknown): Promise<void> {
+  /** A named handler: one added with `page.on()`, else the definition's own (own properties only). */
+  #handlerFor(name: string): EventHandler<S> | undefined {
     const own = this.#kind.handlers;
     // Own properties only: `constructor`, `__proto__` and friends are never handlers.
-    const named = this.#handlers?.get(name) ?? (own && hasOwn.call(own, name) ? own[name] : undefined);
+    return this.#handlers?.get(name) ?? (own && hasOwn.call(own, name) ? own[name] : undefined);
+  }
+
+  async #dispatch(s: number, name: string, data: unknown): Promise<void> {
+    if (name === UPLOAD_EVENT) return this.#beginUpload(s, data);
+    const named = this.#handlerFor(name);
     const catchAll = this.#kind.catchAll;
     if (!named && !catchAll) {
       const err = new PB_ERR_EVENT_UNKNOWN();
@@ -376,21 +399,39 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
       this.#reply(s, { code: err.code, message: err.message });
       return;
     }
-    const event = new HandlerEvent(this.id, s);
+    // A live form's files (src/upload/): on disk before the handler runs, deleted once it is done.
+    const taken = namesUpload(data) ? await (this.#uploads?.take(name, data) ?? notAccepted()) : undefined;
+    if (taken instanceof Error) return this.#reply(s, this.#errorInfo(taken, name));
+    const event = new HandlerEvent(this.id, s, taken?.files);
     try {
-      const ran = named ? named(data, this, event) : catchAll!(name, data, this, event);
+      const input = taken ? taken.data : data;
+      const ran = named ? named(input, this, event) : catchAll!(name, input, this, event);
+      if (taken && isThenable(ran)) ran.then(taken.done, taken.done);
+      else taken?.done();
       const result = isThenable(ran) ? await this.#withTimeout(ran, event) : ran;
       // Before the reply, so the client's reply handler sees the page as the handler left it.
       this.#redraw();
       if (result === settled || this.closed) return;
       this.#outlet.push(result === undefined ? { t: 're', re: s, ok: true } : { t: 're', re: s, ok: true, d: result });
     } catch (err) {
+      taken?.done();
       // A payload its schema refused is the client's mistake, not the page's: a warning, not an error.
       this.#log[(err as { code?: unknown })?.code === 'PB_ERR_EVENT_INVALID' ? 'warn' : 'error']({ err, event: name }, 'event handler failed');
       this.devOnError?.(err);
       this.#redraw();
       this.#reply(s, this.#errorInfo(err, name));
     }
+  }
+
+  /** The runtime's `pb:upload` request for a form's files: granted, or refused with a typed error. */
+  async #beginUpload(s: number, data: unknown): Promise<void> {
+    const shared = this.#opts.uploads;
+    // A durable page's temp files could not move with it to another node.
+    if (!shared || this.durable) return this.#reply(s, this.#errorInfo(notAccepted(), UPLOAD_EVENT));
+    this.#uploads ??= new PageUploads(shared, this.#log, () => this.#life.state === 'connected');
+    const answer = await this.#uploads.begin(s, data, (event) => uploadOptionsOf(this.#handlerFor(event)));
+    if (answer instanceof Error) return this.#reply(s, this.#errorInfo(answer, UPLOAD_EVENT));
+    if (!this.closed) this.#outlet.push({ t: 're', re: s, ok: true, d: answer });
   }
 
   /**
@@ -501,14 +542,18 @@ const isThenable = (x: unknown): x is PromiseLike<unknown> =>
   typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
 
 /** What a handler learns about the event it runs for: a stable key and a signal for its timeout. */
+const NO_FILES: readonly ReceivedFile[] = Object.freeze([]);
+
 class HandlerEvent implements EventContext {
   readonly seq: number;
+  readonly files: readonly ReceivedFile[];
   readonly #pageId: string;
   #abort: AbortController | undefined;
 
-  constructor(pageId: string, seq: number) {
+  constructor(pageId: string, seq: number, files: readonly ReceivedFile[] = NO_FILES) {
     this.#pageId = pageId;
     this.seq = seq;
+    this.files = files;
   }
 
   /** The client's sequence number never changes across resends, so the key is stable for retries. */

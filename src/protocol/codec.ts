@@ -59,6 +59,8 @@ function clientShape(value: unknown): ClientFrame | null {
         : null;
     case 'sd':
       return isSeq(f.s) && f.s > 0 && typeof f.b === 'string' && BASE64.test(f.b) ? { t: 'sd', s: f.s, b: f.b } : null;
+    case 'up':
+      return isSeq(f.s) && f.s > 0 && isSeq(f.u) && typeof f.b === 'string' && BASE64.test(f.b) ? { t: 'up', s: f.s, u: f.u, b: f.b } : null;
     case 'ack':
     case 'hb':
       return isSeq(f.a) ? { t: f.t, a: f.a } : null;
@@ -94,7 +96,7 @@ export function decodeClientBatch(text: string, maxBytes: number, maxFrames: num
     const frame = clientShape(item);
     if (!frame) return refuse('PB_ERR_PROTOCOL', 'unknown frame type or fields');
     // Re-encoding is the frame's size as a WebSocket message would carry it.
-    const bytes = frame.t === 'ev' || frame.t === 'sd' ? byteLength(JSON.stringify(frame), maxBytes) : 16;
+    const bytes = frame.t === 'ev' || frame.t === 'sd' || frame.t === 'up' ? byteLength(JSON.stringify(frame), maxBytes) : 16;
     if (bytes > maxBytes) return refuse('PB_ERR_FRAME_TOO_LARGE', 'frame over maxFrameBytes');
     frames.push({ frame, bytes });
   }

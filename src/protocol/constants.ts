@@ -75,6 +75,15 @@ export const CloseCode = {
   MAILBOX_FULL: 4429,
 } as const;
 
+/**
+ * Live-form uploads (docs/protocol.md §2.4): the event that asks for one, and the key of the form
+ * event's data that names it. Both `pb:` names: a page cannot declare them (its handlers never see them).
+ */
+export const UPLOAD_EVENT = 'pb:upload';
+export const UPLOAD_DATA_KEY = 'pb:upload';
+/** CSS custom property with an upload's progress, from 0 to 1, on its form and file inputs. */
+export const PROGRESS_PROPERTY = '--pb-progress';
+
 /** Stream bytes per `sd` frame: 16 KiB is ~21.3 KiB of base64, well under the 64 KiB frame limit. */
 export const STREAM_CHUNK_BYTES = 16 * 1024;
 /** Stream bytes either side may have sent and not yet seen acknowledged. */
@@ -117,4 +126,6 @@ export const CssClass = {
   dirty: 'pb-dirty',
   /** On `<html>` while a navigation without reload fetches the next page. */
   navigating: 'pb-navigating',
+  /** A form, and its file inputs, while the runtime sends their files. */
+  uploading: 'pb-uploading',
 } as const;

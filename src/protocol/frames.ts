@@ -10,6 +10,8 @@ export type ExpiredReason = 'unknown' | 'closed' | 'replay-overflow';
 export type HelloFrame = { t: 'hello'; v: number; ack: number };
 export type ClientEventFrame = { t: 'ev'; s: number; n: string; d?: unknown };
 export type StreamFrame = { t: 'sd'; s: number; b: string };
+/** Bytes of upload `u` (docs/protocol.md §2.4): its files' bytes, in order, one after the other. */
+export type UploadFrame = { t: 'up'; s: number; u: number; b: string };
 export type AckFrame = { t: 'ack'; a: number };
 export type HeartbeatFrame = { t: 'hb'; a: number };
 
@@ -17,6 +19,7 @@ export type ClientFrame =
   | HelloFrame
   | ClientEventFrame
   | StreamFrame
+  | UploadFrame
   | AckFrame
   | HeartbeatFrame
   | { t: 'bye' };

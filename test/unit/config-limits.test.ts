@@ -3,6 +3,7 @@
  * and the environment fallbacks.
  */
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveOptions, type PageboundOptions } from '../../src/config.js';
 
@@ -51,6 +52,9 @@ describe('defaults', () => {
       csrf: true,
       metrics: false,
       maxUploadBytes: 10 * 1024 * 1024,
+      maxUploadDiskBytes: 1024 * 1024 * 1024,
+      uploadIdleMs: 30_000,
+      uploadDir: path.resolve(tmpdir()),
       maxUploadFiles: 5,
       maxFormFields: 100,
       maxIdlePagesPerAddress: 500,

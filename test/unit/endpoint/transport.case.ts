@@ -21,7 +21,7 @@ export function runTransportConformance(kind: 'ws' | 'http', make: FrameClientFa
       server = await startServer({
         pagesDir: fixture('conformance'), heartbeatMs: HB, heartbeatTimeoutMs: HB_TIMEOUT, maxFrameBytes: 4096,
         maxMailbox: 4, replayMaxFrames: 10_000, replayMaxBytes: 32 << 20, pollMs: 400, pollMaxBytes: 8192,
-        maxBufferedBytes: 256 * 1024,
+        maxBufferedBytes: 256 * 1024, maxStreamBytes: 32768,
       });
     });
     afterAll(async () => {
@@ -188,6 +188,30 @@ export function runTransportConformance(kind: 'ws' | 'http', make: FrameClientFa
       await back.until((f) => f.filter((x) => typeof x.s === 'number').length === 161, 20_000);
       const seqs = back.frames.filter((x) => typeof x.s === 'number').map((x) => x.s);
       expect(seqs).toEqual(Array.from({ length: 161 }, (_, i) => i + 1));
+    });
+
+    it('an upload sent faster than maxStreamBytes allows is taken whole: the transport waits for the disk, never refuses it', async () => {
+      const p = await page();
+      const c = client(p);
+      await c.hello();
+      const bytes = Buffer.from(Array.from({ length: 100 * 2048 }, (_, i) => (i * 7) & 0xff));
+      await c.send({ t: 'ev', s: 1, n: 'pb:upload', d: { event: 'upload', files: [{ field: 'f', name: 'a.bin', size: bytes.length, type: '' }] } });
+      await c.until((f) => f.some((x) => x.t === 're' && x.re === 1));
+      const { d } = c.of('re').find((x) => x.re === 1);
+      // 100 frames of 2 KiB (the suite's maxFrameBytes is 4 KiB), 40 KiB per burst of messages or
+      // HTTP body: more than the suite's maxStreamBytes each, faster than the disk takes them.
+      const frames = Array.from({ length: 100 }, (_, i) => ({ t: 'up', s: i + 2, u: d.u, b: bytes.subarray(i * 2048, (i + 1) * 2048).toString('base64') }));
+      // As the runtime does, a burst at a time within its window: the next once the last is acked.
+      for (let i = 0; i < frames.length; i += 20) {
+        const burst = frames.slice(i, i + 20);
+        await c.send(...burst);
+        await c.until((f) => f.some((x) => (x.t === 'ack' || x.t === 'hb') && x.a >= burst.at(-1)!.s));
+      }
+      await c.send({ t: 'ev', s: 102, n: 'upload', d: { 'pb:upload': d.u } });
+      await c.until((f) => f.some((x) => x.t === 're' && x.re === 102), 10_000);
+      const { createHash } = await import('node:crypto');
+      expect(c.of('re').find((x) => x.re === 102)).toMatchObject({ ok: true, d: [createHash('sha256').update(bytes).digest('hex')] });
+      expect(c.closed).toBeUndefined();
     });
 
     it('an oversize frame is refused (WebSocket 1009, HTTP 413) and the page goes on', async () => {

@@ -42,7 +42,7 @@ describe('validateEvent', () => {
 
 describe('schema handlers', () => {
   const page = {} as Page;
-  const event = { key: 'k:1', signal: new AbortController().signal };
+  const event = { key: 'k:1', signal: new AbortController().signal, files: [] };
 
   it('never call the handler with data the schema refuses, and answer PB_ERR_EVENT_INVALID without echoing it', async () => {
     expect.assertions(6);

@@ -8,9 +8,10 @@ import { getClientBundle } from '../../../src/render/client-bundle.js';
  * 8 → 13 KiB for server-driven redraws and live forms (issue #11): idiomorph is ~3.5 KiB of it
  * (loading it lazily would cost every live page a second request, and its CSP/SRI plumbing, before
  * its first redraw), URL state, confirm, disable-with and the dirty class ~0.8 KiB. 13 → 15.5 KiB for
- * navigation without reloads (issue #11, runtime-client/navigate.ts and page-swap.ts: ~2.3 KiB).
+ * navigation without reloads (issue #11, runtime-client/navigate.ts and page-swap.ts: ~2.3 KiB);
+ * 15.5 → 16.5 KiB for uploads from live forms (issue #11, ~0.75 KiB: runtime-client/upload.ts).
  */
-const BUDGET_BYTES = 15.5 * 1024;
+const BUDGET_BYTES = 16.5 * 1024;
 
 describe('client bundle', () => {
   it(`stays within its size budget (${BUDGET_BYTES} bytes min+gzip)`, async () => {

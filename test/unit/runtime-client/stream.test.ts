@@ -253,3 +253,23 @@ describe('end', () => {
     await expect(w).rejects.toBe(err);
   });
 });
+
+describe('acked bytes (an upload\'s progress)', () => {
+  it('tells how many written bytes each ack confirmed, once each, summing to what was written', async () => {
+    const heard: number[] = [];
+    const frames: number[] = [];
+    let seq = 0;
+    const stream = createStream((b) => {
+      frames.push(Buffer.from(b, 'base64').length);
+      return ++seq;
+    }, (n) => heard.push(n));
+    const done = stream.write(pattern(3 * CHUNK + 10));
+    await settle();
+    stream.acked(2);
+    stream.acked(2);
+    stream.acked(4);
+    await done;
+    expect(heard).toEqual([frames[0]! + frames[1]!, frames[2]! + frames[3]!]);
+    expect(heard.reduce((a, b) => a + b)).toBe(3 * CHUNK + 10);
+  });
+});
