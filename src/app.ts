@@ -109,7 +109,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     await rt.registry.closeAll('server-close');
     rt.endpoints.close();
     if (ownsPubSub) await rt.pubsub.close();
-    await rt.durable.store.close();
+    await rt.durable.close();
     await rt.loader.close();
   });
 };
