@@ -111,7 +111,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     await rt.registry.closeAll('server-close');
     rt.endpoints.close();
     if (ownsPubSub) await rt.pubsub.close();
-    await rt.durable.store.close();
+    await rt.durable.close();
     await rt.loader.close();
     // After the pages, which delete their own uploads: whatever is left goes with the folder.
     await rt.uploads.close();

@@ -99,7 +99,7 @@ export interface PageboundOptions {
   drainTimeoutMs?: number;
   /** Largest JSON of a durable page's `state`, bytes; past it PB_ERR_DURABLE_STATE. Default 65536 (64 KiB). */
   maxDurableStateBytes?: number;
-  /** How long a durable page's snapshot outlives its last commit in the store, so a page whose node died is collected, ms. Default 3600000 (1 h). */
+  /** How long a durable page's snapshot outlives its last commit or refresh in the store (its live node refreshes it every third of this), so a page whose node died is collected, ms. Default 3600000 (1 h). */
   durableTtlMs?: number;
 }
 

@@ -6,6 +6,11 @@
  * longer change), makes the page again from its module with that state, runs its `mount`, and puts
  * its endpoint back where the commit left it, so the hello resumes exactly-once. A page that redraws
  * itself goes on redrawing from its stored view.
+ *
+ * While this node lives it keeps its pages' records alive: a record expires `durableTtlMs` after
+ * its last commit, so every third of that a sweep refreshes the pages that have not committed
+ * since — in batches of one round trip each, not one call per page — and an idle page stays
+ * claimable should this node die. A page whose node died, and that no client claims, still expires.
  */
 import type { Runtime } from '../runtime.js';
 import { createInstance } from '../page/create-instance.js';
@@ -18,11 +23,21 @@ import { Recorder } from './recorder.js';
 import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
 import { restoreRendering } from '../render/restore-rendering.js';
 
+/** Shortest time between two sweeps, ms, whatever the TTL. */
+const MIN_SWEEP_MS = 100;
+/** Pages handed to one `store.refresh`: a sweep of many pages is a bounded series of round trips. */
+const SWEEP_BATCH = 500;
+
 export class DurablePages {
   readonly store: DurableStore;
   readonly #rt: () => Runtime;
   /** Claims under way, so two hellos for one page on this node make one instance. */
   readonly #claims = new Map<string, Promise<PageInstance<any> | undefined>>();
+  /** The durable pages this node holds now, whose records it keeps alive. */
+  readonly #held = new Set<Recorder>();
+  #sweep: ReturnType<typeof setInterval> | undefined;
+  #sweeping: Promise<void> | undefined;
+  readonly #release = (recorder: Recorder) => this.#held.delete(recorder);
 
   constructor(store: DurableStore, rt: () => Runtime) {
     this.store = store;
@@ -37,8 +52,9 @@ export class DurablePages {
     const rt = this.#rt();
     const endpoint = rt.endpoints.of(instance);
     if (!endpoint) throw new Error('a durable page is admitted before it is recorded');
-    const recorder = new Recorder(instance, endpoint, this.store, 1, 0, sessionDigest(instance.sessionId), rt.options, rt.log, view);
+    const recorder = new Recorder(instance, endpoint, this.store, 1, 0, sessionDigest(instance.sessionId), rt.options, rt.log, view, this.#release);
     instance.durable = recorder;
+    this.#hold(recorder);
     recorder.taskDone(undefined);
     if (!(await recorder.flushed())) throw new Error('a new durable page was refused by the store');
   }
@@ -56,6 +72,47 @@ export class DurablePages {
       this.#claims.set(pageId, claiming);
     }
     return claiming.then((page) => (page && page.sessionId === sessionId && !page.closed ? page : undefined));
+  }
+
+  /** Stops the sweep and closes the store (the app's close, after its pages closed). */
+  async close(): Promise<void> {
+    clearInterval(this.#sweep);
+    this.#sweep = undefined;
+    await this.#sweeping;
+    await this.store.close();
+  }
+
+  /** Refreshes the records of held pages that have not been stored for a third of `durableTtlMs`. */
+  refreshIdle(): Promise<void> {
+    this.#sweeping ??= this.#refreshIdle().finally(() => (this.#sweeping = undefined));
+    return this.#sweeping;
+  }
+
+  #hold(recorder: Recorder): void {
+    this.#held.add(recorder);
+    if (this.#sweep) return;
+    const ttl = this.#rt().options.durableTtlMs;
+    // A third of the TTL: a sweep that finds Redis down still has two more chances before expiry.
+    this.#sweep = setInterval(() => void this.refreshIdle(), Math.max(MIN_SWEEP_MS, ttl / 3));
+    this.#sweep.unref();
+  }
+
+  async #refreshIdle(): Promise<void> {
+    const { options, log } = this.#rt();
+    const ttl = options.durableTtlMs;
+    const due = Date.now() - ttl / 3;
+    const idle = [...this.#held].filter((r) => r.storedAt <= due);
+    for (let i = 0; i < idle.length; i += SWEEP_BATCH) {
+      const batch = idle.slice(i, i + SWEEP_BATCH);
+      const now = Date.now();
+      try {
+        await this.store.refresh(batch.map((r) => r.pageId), ttl);
+      } catch (err) {
+        log.warn({ err, pages: idle.length - i }, 'durable pages not refreshed; retrying at the next sweep');
+        return;
+      }
+      for (const r of batch) if (r.storedAt < now) r.storedAt = now;
+    }
   }
 
   async #claim(pageId: string, sessionId: string, address: string | undefined): Promise<PageInstance<any> | undefined> {
@@ -107,8 +164,9 @@ export class DurablePages {
     const endpoint = rt.endpoints.of(instance)!;
     endpoint.restore(snapshot.at, stored.frames.filter((f) => f.s < snapshot.at.out.next) as never);
     const view = snapshot.view && JSON.stringify(snapshot.view);
-    const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log, view);
+    const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log, view, this.#release);
     instance.durable = recorder;
+    this.#hold(recorder);
     try {
       restoreRendering(rt, instance, def, route, snapshot.view);
       await def.mount?.(instance);

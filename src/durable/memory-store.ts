@@ -49,6 +49,14 @@ export class MemoryStore implements DurableStore {
     if (this.#live(pageId)?.epoch === epoch) this.#pages.delete(pageId);
   }
 
+  async refresh(pageIds: readonly string[], ttlMs: number): Promise<void> {
+    const expiresAt = Date.now() + ttlMs;
+    for (const id of pageIds) {
+      const cur = this.#live(id);
+      if (cur) cur.expiresAt = expiresAt;
+    }
+  }
+
   async close(): Promise<void> {
     this.#pages.clear();
   }

@@ -5,6 +5,11 @@
  * waiting snapshot (the newer holds everything the older did). Once a write is stored the endpoint
  * releases the frames and acks it holds. A write refused for its epoch means another node claimed
  * the page: this copy closes without telling its client the page expired.
+ *
+ * A task that changed nothing a commit holds — the same state (by its JSON), no new client frame
+ * taken in, no frame pushed — is not committed: the last commit holds everything a client may see.
+ * Acks the client sent since are dropped from the store lazily, by the next commit: a restore from
+ * a record that still keeps acked frames only replays less than it keeps (§7.4).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { PageEndpoint } from '../endpoint/page-endpoint.js';
@@ -50,9 +55,14 @@ export class Recorder implements DurableHooks {
   #fenced = false;
   /** The page's view (snapshot.ts redrawView), the same in every snapshot; undefined when it does not redraw. */
   readonly #view: string | undefined;
+  /** What the last snapshot taken holds (state JSON, last client frame, next server frame); undefined before the first. */
+  #taken: { state: string; in: number; next: number } | undefined;
+  /** When the store last kept this page alive (a commit or a refresh), ms; the sweep refreshes idle pages by it. */
+  storedAt = 0;
+  readonly #onEnd: ((recorder: Recorder) => void) | undefined;
 
   constructor(page: PageInstance<any>, endpoint: PageEndpoint, store: DurableStore, epoch: number, inDone: number,
-    session: string, opts: RecorderOptions, log: FastifyBaseLogger, view?: string) {
+    session: string, opts: RecorderOptions, log: FastifyBaseLogger, view?: string, onEnd?: (recorder: Recorder) => void) {
     this.#view = view;
     this.#page = page;
     this.#endpoint = endpoint;
@@ -62,6 +72,7 @@ export class Recorder implements DurableHooks {
     this.#session = session;
     this.#opts = opts;
     this.#log = log;
+    this.#onEnd = onEnd;
     endpoint.hold();
     // A restored endpoint's frames are in the store already; a new page's are all to be added.
     this.#captured = epoch > 1 ? endpoint.lastSent : 0;
@@ -69,6 +80,10 @@ export class Recorder implements DurableHooks {
 
   get epoch(): number {
     return this.#epoch;
+  }
+
+  get pageId(): string {
+    return this.#page.id;
   }
 
   taskDone(seq: number | undefined): void {
@@ -85,6 +100,9 @@ export class Recorder implements DurableHooks {
       return;
     }
     const at = this.#endpoint.position(this.#inDone);
+    const taken = this.#taken;
+    if (taken && taken.state === state && taken.in === at.in && taken.next === at.out.next) return;
+    this.#taken = { state, in: at.in, next: at.out.next };
     const out = at.out.next - 1;
     if (out > this.#captured) {
       for (const f of this.#endpoint.framesAfter(this.#captured)) this.#unstored.push(f);
@@ -108,6 +126,7 @@ export class Recorder implements DurableHooks {
   }
 
   async closed(reason: string): Promise<void> {
+    this.#onEnd?.(this);
     await this.flushed();
     if (this.#fenced || this.handsOff(reason)) return;
     // Closed for good (a goodbye, a timeout, an eviction): no node may bring it back.
@@ -142,6 +161,7 @@ export class Recorder implements DurableHooks {
           return;
         }
         this.#unstored.splice(0, add);
+        this.storedAt = Date.now();
         this.#endpoint.release(p.in, p.out);
       }
     } finally {

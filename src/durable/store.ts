@@ -2,7 +2,8 @@
  * Where durable pages are committed (docs/protocol.md §7.4): one record per page — its epoch, its
  * snapshot and its kept frames — under one key's worth of atomicity. The epoch fences writers: a
  * page's first commit is at epoch 1; a node that claims the page moves it one up, and from then on a
- * commit at the old epoch — the old holder, late or cut off — is refused. Frames are stored
+ * commit at the old epoch — the old holder, late or cut off — is refused. A record expires
+ * `ttlMs` after its last commit or refresh; a live holder refreshes its idle pages (durable-pages.ts). Frames are stored
  * incrementally (each commit adds the new ones and drops the acked ones), so a commit costs what
  * the task pushed, not the whole replay buffer. Implementations: Redis (redis-store.ts, many nodes)
  * and memory (memory-store.ts, one process); test/unit/durable/store.case.ts holds both to the same rules.
@@ -42,6 +43,12 @@ export interface DurableStore {
   claim(pageId: string, epoch: number, ttlMs: number): Promise<number | undefined>;
   /** Deletes the page if it is still at `epoch` (its holder closed it for good). */
   remove(pageId: string, epoch: number): Promise<void>;
+  /**
+   * Keeps each of these pages `ttlMs` from now, in one round trip: their holder is alive, idle
+   * pages included. Pages not stored are left absent. Not fenced: a late holder only keeps a
+   * record alive that its new holder keeps alive too.
+   */
+  refresh(pageIds: readonly string[], ttlMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

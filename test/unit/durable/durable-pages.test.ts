@@ -1,7 +1,8 @@
 /**
  * Durable pages through the front door, in one process: the render-time checks, `mount`, the
  * in-memory store of `npm run dev`, and claims between two servers sharing a real Redis — the
- * session check, the epoch that fences the old holder, and the event key that stays the same.
+ * session check, the epoch that fences the old holder, and the event key that stays the same —
+ * and the holder's refresh sweep, which keeps idle pages' records alive in bounded batches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../../helpers/server.js';
@@ -11,6 +12,12 @@ import { renderLive, WsClient } from '../../helpers/live-client.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 import { MemoryStore } from '../../../src/durable/memory-store.js';
 import { RedisStore } from '../../../src/durable/redis-store.js';
+import pino from 'pino';
+import { endpointOf, makePage } from '../../helpers/fake-connection.js';
+import { DurablePages } from '../../../src/durable/durable-pages.js';
+import type { Recorder } from '../../../src/durable/recorder.js';
+import type { PageInstance } from '../../../src/page/page-instance.js';
+import type { Runtime } from '../../../src/runtime.js';
 
 const SECRET = 'durable-unit-secret-0123456789abcdef';
 let redis: TestRedis;
@@ -179,5 +186,69 @@ describe('a durable page with a keyed list, taken over by another server', () =>
     expect(JSON.stringify(onB.frames)).not.toContain('before');
     onB.ws.close();
     tab.ws.close();
+  });
+});
+
+/** A memory store that records the size of each refresh it is asked for. */
+class CountingStore extends MemoryStore {
+  readonly refreshes: number[] = [];
+  override refresh(pageIds: readonly string[], ttlMs: number): Promise<void> {
+    this.refreshes.push(pageIds.length);
+    return super.refresh(pageIds, ttlMs);
+  }
+}
+
+const TTL = 60_000;
+
+function setup() {
+  const store = new CountingStore();
+  const rt = {
+    options: { durableTtlMs: TTL, maxDurableStateBytes: 1024 },
+    log: pino({ level: 'silent' }),
+    endpoints: { of: (page: PageInstance<any>) => endpointOf(page) },
+  } as unknown as Runtime;
+  const durable = new DurablePages(store, () => rt);
+  const held = async (n: number) => {
+    const pages = Array.from({ length: n }, () => makePage());
+    for (const page of pages) {
+      page.state = { n: 0 };
+      await durable.start(page);
+    }
+    return pages;
+  };
+  return { store, durable, held };
+}
+
+/** As if the page's last commit or refresh was `ms` ago. */
+const idleFor = (page: PageInstance<any>, ms: number) => { (page.durable as Recorder).storedAt = Date.now() - ms; };
+
+describe('DurablePages refresh sweep', () => {
+  it('refreshes 1,200 idle pages in three round trips of at most 500, and none again while they are fresh', async () => {
+    const { store, durable, held } = setup();
+    const pages = await held(1_200);
+    await durable.refreshIdle();
+    // Every page just committed its first snapshot: nothing is due.
+    expect(store.refreshes).toEqual([]);
+    for (const page of pages) idleFor(page, TTL / 2);
+    await durable.refreshIdle();
+    expect(store.refreshes).toEqual([500, 500, 200]);
+    await durable.refreshIdle();
+    expect(store.refreshes).toEqual([500, 500, 200]);
+    await durable.close();
+  });
+
+  it('refreshes only the idle pages, and no page that closed', async () => {
+    const { store, durable, held } = setup();
+    const [busy, idle, gone] = await held(3);
+    idleFor(idle!, TTL / 2);
+    idleFor(gone!, TTL / 2);
+    idleFor(busy!, TTL / 10);
+    await gone!.close('bye');
+    await durable.refreshIdle();
+    expect(store.refreshes).toEqual([1]);
+    // The idle page's record now outlives the TTL from this sweep on.
+    expect(await store.read(idle!.id)).toBeDefined();
+    expect(await store.read(gone!.id)).toBeUndefined();
+    await durable.close();
   });
 });

@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { RecordingConnection, connect, endpointOf, event, makePage } from '../../helpers/fake-connection.js';
+import { RecordingConnection, connect, endpointOf, event, makePage, take } from '../../helpers/fake-connection.js';
 import { MemoryStore } from '../../../src/durable/memory-store.js';
 import { Recorder } from '../../../src/durable/recorder.js';
 import type { DurableStore, FrameChanges } from '../../../src/durable/store.js';
@@ -28,6 +28,15 @@ class GatedStore extends MemoryStore {
   }
   open(): void {
     for (const g of this.#gates.splice(0)) g();
+  }
+}
+
+/** A store that counts the commits it is asked for. */
+class CountingStore extends MemoryStore {
+  commits = 0;
+  override commit(pageId: string, epoch: number, data: string, frames: FrameChanges, ttlMs: number): Promise<boolean> {
+    this.commits++;
+    return super.commit(pageId, epoch, data, frames, ttlMs);
   }
 }
 
@@ -152,5 +161,38 @@ describe('Recorder', () => {
     event(copy, 3, 'inc');
     await tick();
     expect(conn.of('re').at(-1)).toEqual({ t: 're', re: 3, ok: true, d: 3, s: 6 });
+  });
+
+  it('commits no task that changed neither the state nor the position; the client\'s acks are dropped from the store by the next commit', async () => {
+    const store = new CountingStore();
+    const { page, recorder } = durablePage(store, { inc: (_d, p) => ++p.state.n, read: (_d, p) => p.state.n });
+    const conn = connect(page);
+    recorder.taskDone(undefined);
+    event(page, 1, 'inc');
+    await tick();
+    expect(store.commits).toBe(2);
+    // A timer or subscription task that changed nothing: nothing new to hold, no write.
+    recorder.taskDone(undefined);
+    page.state = { n: 1 };
+    recorder.taskDone(undefined);
+    await tick();
+    expect(store.commits).toBe(2);
+    // The client acks its reply: no write either, the stored frame stays until the next commit.
+    take(page, { t: 'ack', a: 1 });
+    await tick();
+    expect(store.commits).toBe(2);
+    expect((await store.read(page.id))!.frames.map((f) => f.s)).toEqual([1]);
+    // An event that only reads still moves the position (its reply), so it is committed, and drops the acked frame.
+    event(page, 2, 'read');
+    await tick();
+    expect(store.commits).toBe(3);
+    expect(conn.of('re').map((f) => f.d)).toEqual([1, 1]);
+    expect((await store.read(page.id))!.frames.map((f) => f.s)).toEqual([2]);
+    // A state changed by a task outside events (a timer) is committed.
+    page.state.n = 5;
+    recorder.taskDone(undefined);
+    await recorder.flushed();
+    expect(store.commits).toBe(4);
+    expect(decodeSnapshot((await store.read(page.id))!.data)!.state).toEqual({ n: 5 });
   });
 });

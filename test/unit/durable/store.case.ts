@@ -70,6 +70,23 @@ export function runStoreCases(name: string, make: () => DurableStore | Promise<D
       expect(await store.claim(id, 1, TTL)).toBeUndefined();
     });
 
+    it('refresh keeps the pages it names ttlMs from now, with their frames; pages not stored stay absent', async () => {
+      const store = await make();
+      const [kept, left, never] = [freshId(), freshId(), freshId()];
+      const frame = { s: 1, payload: '{"t":"ev","n":"x","s":1}' };
+      await store.commit(kept, 1, 'k', { add: [frame], dropThrough: 0 }, 300);
+      await store.commit(left, 1, 'l', NO_FRAMES, 300);
+      await new Promise((r) => setTimeout(r, 150));
+      await store.refresh([kept, never], 2_000);
+      await store.refresh([], 2_000);
+      await new Promise((r) => setTimeout(r, 350));
+      // Past the first TTL: only the refreshed page is left, whole and still claimable.
+      expect(await store.read(kept)).toEqual({ epoch: 1, data: 'k', frames: [frame] });
+      expect(await store.read(left)).toBeUndefined();
+      expect(await store.read(never)).toBeUndefined();
+      expect(await store.claim(kept, 1, TTL)).toBe(2);
+    });
+
     it('adds each commit\'s new frames and drops those up to dropThrough, keeping them in order', async () => {
       const store = await make();
       const id = freshId();
