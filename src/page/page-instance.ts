@@ -17,12 +17,11 @@ import { WarnLimiter } from './warn-limiter.js';
 import type { OutletFactory, PageActor, PageOutlet } from './outlet.js';
 import type { ErrorInfo } from '../protocol/frames.js';
 import type { PubSub } from '../pubsub/pubsub.js';
-import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_PAGE_CLOSED } from '../errors.js';
+import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_LIST_UNKNOWN, PB_ERR_PAGE_CLOSED } from '../errors.js';
 import { createPageStream, type PageStream } from './page-stream.js';
 import { runAsync, type AsyncOutcome, type AsyncWork } from './async-work.js';
 import { PageLists, type ListItems, type LiveList } from './live-list.js';
 import { assignAsync, type LoadWork } from './assign-async.js';
-import { PB_ERR_LIST_UNKNOWN } from '../errors.js';
 
 export type { Lifecycle } from './lifecycle.js';
 
