@@ -206,7 +206,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     return runAsync<S, T>(this, work, outcome, (task) => this.#mailbox.post(() => this.#runReported(task, 'async')));
   }
 
-  list<T = any>(name: string): LiveList<T> {
+  list<T = unknown>(name: string): LiveList<T> {
     if (this.closed) throw new PB_ERR_PAGE_CLOSED();
     if (!this.#lists) {
       if (!this.listItems) throw new PB_ERR_LIST_UNKNOWN(String(name));
