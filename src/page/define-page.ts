@@ -162,7 +162,7 @@ export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
    * — the list is neither kept in the state nor sent again (docs/protocol.md §2.4).
    * @example page.list<Message>('messages').append({ id: '1', text: 'hi' });
    */
-  list<T = any>(name: string): LiveList<T>;
+  list<T = unknown>(name: string): LiveList<T>;
   /** Keeps `resource` until the page closes, then disposes it (Symbol.asyncDispose, Symbol.dispose, close(), or a function). */
   own<T extends Cleanup>(resource: T): T;
   /** A timer whose callback runs in the page's mailbox and that is cleared when the page closes. */

@@ -17,12 +17,11 @@ import { WarnLimiter } from './warn-limiter.js';
 import type { OutletFactory, PageActor, PageOutlet } from './outlet.js';
 import type { ErrorInfo } from '../protocol/frames.js';
 import type { PubSub } from '../pubsub/pubsub.js';
-import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_PAGE_CLOSED } from '../errors.js';
+import { PB_ERR_EVENT_TIMEOUT, PB_ERR_EVENT_UNKNOWN, PB_ERR_HANDLER, PB_ERR_LIST_UNKNOWN, PB_ERR_PAGE_CLOSED } from '../errors.js';
 import { createPageStream, type PageStream } from './page-stream.js';
 import { runAsync, type AsyncOutcome, type AsyncWork } from './async-work.js';
 import { PageLists, type ListItems, type LiveList } from './live-list.js';
 import { assignAsync, type LoadWork } from './assign-async.js';
-import { PB_ERR_LIST_UNKNOWN } from '../errors.js';
 import { UPLOAD_EVENT } from '../protocol/constants.js';
 import { namesUpload, notAccepted, PageUploads, type UploadShared } from '../upload/page-uploads.js';
 import { uploadOptionsOf } from '../upload/limits.js';
@@ -216,7 +215,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     return runAsync<S, T>(this, work, outcome, (task) => this.#mailbox.post(() => this.#runReported(task, 'async')));
   }
 
-  list<T = any>(name: string): LiveList<T> {
+  list<T = unknown>(name: string): LiveList<T> {
     if (this.closed) throw new PB_ERR_PAGE_CLOSED();
     if (!this.#lists) {
       if (!this.listItems) throw new PB_ERR_LIST_UNKNOWN(String(name));

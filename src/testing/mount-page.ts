@@ -39,6 +39,8 @@ export interface MountedPage {
   next<T = unknown>(name: string, ms?: number): Promise<T>;
   /** Every push so far, in order. */
   readonly pushes: PageClient['pushes'];
+  /** Every keyed-list operation received (`page.list`), once each. */
+  readonly listOps: PageClient['listOps'];
   /** With `fakeTimers`: runs the page's timers due within `ms`, then lets what they pushed arrive. */
   advance(ms: number): Promise<void>;
   /** Closes the client, the instance and the server (and restores real timers). */
@@ -89,6 +91,7 @@ export async function mountPage(path: string, opts: MountOptions = {}): Promise<
         return id ? server.stateOf(id) : undefined;
       },
       get pushes() { return client.pushes; },
+      get listOps() { return client.listOps; },
       send: (name, data) => live().send(name, data),
       call: (name, data) => live().call(name, data),
       next: (name, ms) => live().next(name, ms),

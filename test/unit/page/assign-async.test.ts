@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { connect, event, makePage } from '../../helpers/fake-connection.js';
 import { loading, type AsyncValue } from '../../../src/page/assign-async.js';
+import type { Page } from '../../../src/page/define-page.js';
 
 interface State { total: AsyncValue<number> }
 
@@ -73,5 +74,16 @@ describe('page.assignAsync', () => {
     g.release(5);
     await new Promise((r) => setTimeout(r, 20));
     expect(page.state.total).toEqual({ loading: true });
+  });
+
+  it('is typed by the state: only an AsyncValue field, loaded with a value of its type (checked by tsc)', () => {
+    const typed = (page: Page<{ total: AsyncValue<number>; n: number }>) => {
+      page.assignAsync('total', async (signal) => (signal.aborted ? 0 : 1));
+      // @ts-expect-error -- `n` is no AsyncValue
+      page.assignAsync('n', async () => 1);
+      // @ts-expect-error -- `total` holds a number
+      page.assignAsync('total', async () => 'x');
+    };
+    expect(typed).toBeTypeOf('function');
   });
 });

@@ -67,4 +67,12 @@ describe('mountPage', () => {
     expect(page.id).toBeUndefined();
     expect(() => page.send('x')).toThrow(/keeps no page instance/);
   });
+
+  it('records the keyed-list operations a page sends, once each, after the items of its first rendering', async () => {
+    const page = await mount('/feed', { pagesDir: fixture('lists') });
+    expect(page.html).toContain('<ul id="items" data-pb-list="items" class="note-start"><li id="z">');
+    await page.call('append', [{ id: 'c', text: '<C>' }]);
+    await page.call('remove', ['z']);
+    expect(page.listOps).toEqual([['items', ['a', '<li id="c"><span>&lt;C&gt;</span> <input class="edit"></li>']], ['items', ['d', 'z']]]);
+  });
 });
