@@ -17,7 +17,7 @@ import type { PageInstance } from '../page/page-instance.js';
 import { logIdOf } from '../page/page-instance.js';
 import { PAGE_ID_RE } from '../protocol/constants.js';
 import type { DurableStore } from './store.js';
-import { Recorder } from './recorder.js';
+import { Recorder, type RecorderContext } from './recorder.js';
 import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
 
 /** Shortest time between two sweeps, ms, whatever the TTL. */
@@ -35,6 +35,7 @@ export class DurablePages {
   #sweep: ReturnType<typeof setInterval> | undefined;
   #sweeping: Promise<void> | undefined;
   readonly #release = (recorder: Recorder) => this.#held.delete(recorder);
+  #ctx: RecorderContext | undefined;
 
   constructor(store: DurableStore, rt: () => Runtime) {
     this.store = store;
@@ -46,7 +47,7 @@ export class DurablePages {
     const rt = this.#rt();
     const endpoint = rt.endpoints.of(instance);
     if (!endpoint) throw new Error('a durable page is admitted before it is recorded');
-    const recorder = new Recorder(instance, endpoint, this.store, 1, 0, sessionDigest(instance.sessionId), rt.options, rt.log, this.#release);
+    const recorder = new Recorder(instance, endpoint, { epoch: 1, inDone: 0, session: sessionDigest(instance.sessionId) }, this.#context);
     instance.durable = recorder;
     this.#hold(recorder);
     recorder.taskDone(undefined);
@@ -80,6 +81,13 @@ export class DurablePages {
   refreshIdle(): Promise<void> {
     this.#sweeping ??= this.#refreshIdle().finally(() => (this.#sweeping = undefined));
     return this.#sweeping;
+  }
+
+  /** What this node's recorders share; made on first use, when the runtime is complete. */
+  get #context(): RecorderContext {
+    const rt = this.#rt();
+    this.#ctx ??= { store: this.store, opts: rt.options, log: rt.log, metrics: () => this.#rt().metrics, onEnd: this.#release };
+    return this.#ctx;
   }
 
   #hold(recorder: Recorder): void {
@@ -148,7 +156,7 @@ export class DurablePages {
     }
     const endpoint = rt.endpoints.of(instance)!;
     endpoint.restore(snapshot.at, stored.frames.filter((f) => f.s < snapshot.at.out.next) as never);
-    const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log, this.#release);
+    const recorder = new Recorder(instance, endpoint, { epoch, inDone: snapshot.at.in, session: snapshot.session }, this.#context);
     instance.durable = recorder;
     this.#hold(recorder);
     try {
