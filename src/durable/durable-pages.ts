@@ -20,8 +20,9 @@ import type { DurableStore } from './store.js';
 import { Recorder, type RecorderContext } from './recorder.js';
 import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
 
-/** Shortest time between two sweeps, ms, whatever the TTL. */
+/** Shortest and longest time between two sweeps, ms, whatever the TTL (the longest is the timer's limit). */
 const MIN_SWEEP_MS = 100;
+const MAX_SWEEP_MS = 2 ** 31 - 1;
 /** Pages handed to one `store.refresh`: a sweep of many pages is a bounded series of round trips. */
 const SWEEP_BATCH = 500;
 
@@ -95,7 +96,7 @@ export class DurablePages {
     if (this.#sweep) return;
     const ttl = this.#rt().options.durableTtlMs;
     // A third of the TTL: a sweep that finds Redis down still has two more chances before expiry.
-    this.#sweep = setInterval(() => void this.refreshIdle(), Math.max(MIN_SWEEP_MS, ttl / 3));
+    this.#sweep = setInterval(() => void this.refreshIdle(), Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, ttl / 3)));
     this.#sweep.unref();
   }
 
