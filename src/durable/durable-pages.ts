@@ -19,12 +19,13 @@ import type { PageInstance } from '../page/page-instance.js';
 import { logIdOf } from '../page/page-instance.js';
 import { PAGE_ID_RE } from '../protocol/constants.js';
 import type { DurableStore } from './store.js';
-import { Recorder } from './recorder.js';
+import { Recorder, type RecorderContext } from './recorder.js';
 import { decodeSnapshot, sameSession, sessionDigest } from './snapshot.js';
 import { restoreRendering } from '../render/restore-rendering.js';
 
-/** Shortest time between two sweeps, ms, whatever the TTL. */
+/** Shortest and longest time between two sweeps, ms, whatever the TTL (the longest is the timer's limit). */
 const MIN_SWEEP_MS = 100;
+const MAX_SWEEP_MS = 2 ** 31 - 1;
 /** Pages handed to one `store.refresh`: a sweep of many pages is a bounded series of round trips. */
 const SWEEP_BATCH = 500;
 
@@ -38,6 +39,7 @@ export class DurablePages {
   #sweep: ReturnType<typeof setInterval> | undefined;
   #sweeping: Promise<void> | undefined;
   readonly #release = (recorder: Recorder) => this.#held.delete(recorder);
+  #ctx: RecorderContext | undefined;
 
   constructor(store: DurableStore, rt: () => Runtime) {
     this.store = store;
@@ -52,7 +54,7 @@ export class DurablePages {
     const rt = this.#rt();
     const endpoint = rt.endpoints.of(instance);
     if (!endpoint) throw new Error('a durable page is admitted before it is recorded');
-    const recorder = new Recorder(instance, endpoint, this.store, 1, 0, sessionDigest(instance.sessionId), rt.options, rt.log, view, this.#release);
+    const recorder = new Recorder(instance, endpoint, { epoch: 1, inDone: 0, session: sessionDigest(instance.sessionId), view }, this.#context);
     instance.durable = recorder;
     this.#hold(recorder);
     recorder.taskDone(undefined);
@@ -88,12 +90,19 @@ export class DurablePages {
     return this.#sweeping;
   }
 
+  /** What this node's recorders share; made on first use, when the runtime is complete. */
+  get #context(): RecorderContext {
+    const rt = this.#rt();
+    this.#ctx ??= { store: this.store, opts: rt.options, log: rt.log, metrics: () => this.#rt().metrics, onEnd: this.#release };
+    return this.#ctx;
+  }
+
   #hold(recorder: Recorder): void {
     this.#held.add(recorder);
     if (this.#sweep) return;
     const ttl = this.#rt().options.durableTtlMs;
     // A third of the TTL: a sweep that finds Redis down still has two more chances before expiry.
-    this.#sweep = setInterval(() => void this.refreshIdle(), Math.max(MIN_SWEEP_MS, ttl / 3));
+    this.#sweep = setInterval(() => void this.refreshIdle(), Math.min(MAX_SWEEP_MS, Math.max(MIN_SWEEP_MS, ttl / 3)));
     this.#sweep.unref();
   }
 
@@ -163,8 +172,7 @@ export class DurablePages {
     }
     const endpoint = rt.endpoints.of(instance)!;
     endpoint.restore(snapshot.at, stored.frames.filter((f) => f.s < snapshot.at.out.next) as never);
-    const view = snapshot.view && JSON.stringify(snapshot.view);
-    const recorder = new Recorder(instance, endpoint, this.store, epoch, snapshot.at.in, snapshot.session, rt.options, rt.log, view, this.#release);
+    const recorder = new Recorder(instance, endpoint, { epoch, inDone: snapshot.at.in, session: snapshot.session, view: snapshot.view && JSON.stringify(snapshot.view) }, this.#context);
     instance.durable = recorder;
     this.#hold(recorder);
     try {

@@ -15,12 +15,33 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PageEndpoint } from '../endpoint/page-endpoint.js';
 import type { DurableHooks, PageInstance } from '../page/page-instance.js';
 import { logIdOf } from '../page/page-instance.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { DurableStore, StoredFrame } from './store.js';
 import { encodeSnapshot, stateJson } from './snapshot.js';
 
 export interface RecorderOptions {
   maxDurableStateBytes: number;
   durableTtlMs: number;
+}
+
+/** What every recorder of one node shares. */
+export interface RecorderContext {
+  store: DurableStore;
+  opts: RecorderOptions;
+  log: FastifyBaseLogger;
+  /** Told how long each stored commit took. Default: nothing counted. */
+  metrics?: () => Pick<Metrics, 'durableCommitted'>;
+  /** Called once when the page closes (for good, or handed off): its holder stops tracking it. */
+  onEnd?: (recorder: Recorder) => void;
+}
+
+/** Where a page's recording starts: its epoch, the last client frame its state holds, and its session's digest. */
+export interface RecorderStart {
+  epoch: number;
+  inDone: number;
+  session: string;
+  /** The page's view (snapshot.ts redrawView), the same in every snapshot; undefined when it does not redraw. */
+  view?: string;
 }
 
 interface Pending {
@@ -60,19 +81,20 @@ export class Recorder implements DurableHooks {
   /** When the store last kept this page alive (a commit or a refresh), ms; the sweep refreshes idle pages by it. */
   storedAt = 0;
   readonly #onEnd: ((recorder: Recorder) => void) | undefined;
+  readonly #metrics: (() => Pick<Metrics, 'durableCommitted'>) | undefined;
 
-  constructor(page: PageInstance<any>, endpoint: PageEndpoint, store: DurableStore, epoch: number, inDone: number,
-    session: string, opts: RecorderOptions, log: FastifyBaseLogger, view?: string, onEnd?: (recorder: Recorder) => void) {
+  constructor(page: PageInstance<any>, endpoint: PageEndpoint, { epoch, inDone, session, view }: RecorderStart, ctx: RecorderContext) {
     this.#view = view;
     this.#page = page;
     this.#endpoint = endpoint;
-    this.#store = store;
+    this.#store = ctx.store;
     this.#epoch = epoch;
     this.#inDone = inDone;
     this.#session = session;
-    this.#opts = opts;
-    this.#log = log;
-    this.#onEnd = onEnd;
+    this.#opts = ctx.opts;
+    this.#log = ctx.log;
+    this.#onEnd = ctx.onEnd;
+    this.#metrics = ctx.metrics;
     endpoint.hold();
     // A restored endpoint's frames are in the store already; a new page's are all to be added.
     this.#captured = epoch > 1 ? endpoint.lastSent : 0;
@@ -141,6 +163,7 @@ export class Recorder implements DurableHooks {
         const p = this.#pending;
         this.#pending = undefined;
         let stored: boolean;
+        const started = performance.now();
         // Frames already acked need not be stored at all.
         while (this.#unstored.length > 0 && this.#unstored[0]!.s <= p.dropThrough) this.#unstored.shift();
         const add = this.#unstored.length;
@@ -160,6 +183,7 @@ export class Recorder implements DurableHooks {
           void this.#page.close('claimed');
           return;
         }
+        this.#metrics?.().durableCommitted((performance.now() - started) / 1000);
         this.#unstored.splice(0, add);
         this.storedAt = Date.now();
         this.#endpoint.release(p.in, p.out);

@@ -2,10 +2,10 @@
  * Where durable pages are committed (docs/protocol.md §7.4): one record per page — its epoch, its
  * snapshot and its kept frames — under one key's worth of atomicity. The epoch fences writers: a
  * page's first commit is at epoch 1; a node that claims the page moves it one up, and from then on a
- * commit at the old epoch — the old holder, late or cut off — is refused. A record expires
- * `ttlMs` after its last commit or refresh; a live holder refreshes its idle pages (durable-pages.ts). Frames are stored
- * incrementally (each commit adds the new ones and drops the acked ones), so a commit costs what
- * the task pushed, not the whole replay buffer. Implementations: Redis (redis-store.ts, many nodes)
+ * commit at the old epoch — the old holder, late or cut off — is refused. A record expires `ttlMs`
+ * after its last commit or refresh; a live holder refreshes its idle pages (durable-pages.ts).
+ * Frames are stored incrementally (each commit adds the new ones and drops the acked ones), so a
+ * commit costs what the task pushed, not the whole replay buffer. Implementations: Redis (redis-store.ts, many nodes)
  * and memory (memory-store.ts, one process); test/unit/durable/store.case.ts holds both to the same rules.
  */
 

@@ -15,6 +15,8 @@ export interface Metrics {
   resumed(): void;
   /** A client's page could not be resumed (closed, retain time over, replay window passed). */
   expired(): void;
+  /** A durable page's commit was stored, `seconds` after it was sent: what each of its events waited for. */
+  durableCommitted(seconds: number): void;
 }
 
 export const noMetrics: Metrics = {
@@ -23,4 +25,5 @@ export const noMetrics: Metrics = {
   eventHandled() {},
   resumed() {},
   expired() {},
+  durableCommitted() {},
 };

@@ -3,7 +3,7 @@
  * default registry is left alone). Live pages and mailbox depth are read from the page registry when
  * scraped; the rest are counted as they happen.
  */
-import { Counter, Gauge, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
 import type { ConnectionKind, Metrics } from './metrics.js';
 
 export interface PageStats {
@@ -20,6 +20,7 @@ export class PrometheusMetrics implements Metrics {
   readonly #events: Counter;
   readonly #resumes: Counter;
   readonly #expiries: Counter;
+  readonly #commits: Histogram;
 
   constructor(stats: PageStats) {
     const registers = [this.registry];
@@ -46,6 +47,11 @@ export class PrometheusMetrics implements Metrics {
     this.#events = new Counter({ name: 'pagebound_events_total', help: 'Client events accepted (rate() gives events/s).', registers });
     this.#resumes = new Counter({ name: 'pagebound_resumes_total', help: 'Clients that re-attached to their page.', registers });
     this.#expiries = new Counter({ name: 'pagebound_expiries_total', help: 'Clients whose page could not be resumed.', registers });
+    this.#commits = new Histogram({
+      name: 'pagebound_durable_commit_seconds', help: 'Time from sending a durable page\'s commit to the store until it was stored.', registers,
+      // From a loopback Redis (~0.1 ms) to one in trouble: a reply waits this long for its commit.
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    });
     for (const transport of ['ws', 'http']) {
       this.#connections.set({ transport }, 0);
       this.#connectionsTotal.inc({ transport }, 0);
@@ -71,5 +77,9 @@ export class PrometheusMetrics implements Metrics {
 
   expired(): void {
     this.#expiries.inc();
+  }
+
+  durableCommitted(seconds: number): void {
+    this.#commits.observe(seconds);
   }
 }

@@ -18,6 +18,7 @@ import { DurablePages } from '../../../src/durable/durable-pages.js';
 import type { Recorder } from '../../../src/durable/recorder.js';
 import type { PageInstance } from '../../../src/page/page-instance.js';
 import type { Runtime } from '../../../src/runtime.js';
+import { noMetrics } from '../../../src/metrics/metrics.js';
 
 const SECRET = 'durable-unit-secret-0123456789abcdef';
 let redis: TestRedis;
@@ -205,6 +206,7 @@ function setup() {
   const rt = {
     options: { durableTtlMs: TTL, maxDurableStateBytes: 1024 },
     log: pino({ level: 'silent' }),
+    metrics: noMetrics,
     endpoints: { of: (page: PageInstance<any>) => endpointOf(page) },
   } as unknown as Runtime;
   const durable = new DurablePages(store, () => rt);

@@ -46,7 +46,7 @@ function durablePage(store: DurableStore, handlers: Record<string, (d: any, p: P
   const page = makePage({ handlers });
   page.state = { n: 0 };
   const endpoint = endpointOf(page);
-  const recorder = new Recorder(page, endpoint, store, 1, 0, 'digest', opts, log);
+  const recorder = new Recorder(page, endpoint, { epoch: 1, inDone: 0, session: 'digest' }, { store, opts, log });
   page.durable = recorder;
   return { page, endpoint, recorder };
 }
@@ -153,7 +153,8 @@ describe('Recorder', () => {
     endpoint.restore(snap.at, stored.frames as never);
     // The test's copy has its own id (a claim keeps the id): the record moves with it.
     await store.commit(copy.id, 1, stored.data, { add: stored.frames, dropThrough: 0 }, 60_000);
-    copy.durable = new Recorder(copy, endpoint, store, (await store.claim(copy.id, 1, 60_000))!, snap.at.in, 'digest', opts, log);
+    const epoch = (await store.claim(copy.id, 1, 60_000))!;
+    copy.durable = new Recorder(copy, endpoint, { epoch, inDone: snap.at.in, session: 'digest' }, { store, opts, log });
     // The client had processed server frame 2 of 4.
     const conn = connect(copy, new RecordingConnection(), 2);
     expect(conn.of('welcome')[0].ack).toBe(2);

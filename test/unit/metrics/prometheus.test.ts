@@ -61,6 +61,27 @@ describe('Prometheus metrics (opt-in, real port)', () => {
     expect(text).toContain('pagebound_nodejs_eventloop_lag_seconds');
   });
 
+  it('times each durable commit: the first one at render, then one per event', async () => {
+    const durable = await startServer({ pagesDir: fixture('durable'), dev: false, metrics: true });
+    try {
+      const page = await renderLive(durable.url, '/counter');
+      const ws = new WsClient(durable.url, page.id, { cookie: page.cookie, origin: durable.origin });
+      await ws.opened;
+      ws.send({ t: 'hello', v: 1, ack: 0 });
+      ws.send({ t: 'ev', s: 1, n: 'add', d: { i: 1 } });
+      await ws.until((f) => f.some((x) => x.t === 're'));
+      ws.send({ t: 'ev', s: 2, n: 'add', d: { i: 2 } });
+      await ws.until((f) => f.filter((x) => x.t === 're').length === 2);
+      const text = await (await fetch(`${durable.url}/_pagebound/metrics`)).text();
+      expect(value(text, 'pagebound_durable_commit_seconds_count')).toBe(3);
+      expect(value(text, 'pagebound_durable_commit_seconds_sum')).toBeGreaterThan(0);
+      expect(value(text, 'pagebound_durable_commit_seconds_bucket{le="+Inf"}')).toBe(3);
+      ws.close();
+    } finally {
+      await durable.close();
+    }
+  });
+
   it('is off unless asked for', async () => {
     const plain = await startServer({ pagesDir: fixture('forms'), dev: false });
     try {
