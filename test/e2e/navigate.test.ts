@@ -215,6 +215,19 @@ describe('navigation without reloads', () => {
     }
   });
 
+  it('back from a page loaded the browser\'s way to a page reached by navigation puts its scroll back', async () => {
+    const page = await open('/counter');
+    await page.click('#to-home');
+    await arrived(page, '/', 'Home');
+    await page.evaluate(() => scrollTo(0, 1200));
+    await page.waitForFunction(() => scrollY === 1200);
+    await page.$eval('#to-plain', (a) => (a as HTMLElement).click());
+    await page.waitForSelector('#plain');
+    await page.goBack();
+    await connected(page);
+    await page.waitForFunction(() => scrollY === 1200, null, { polling: 20, timeout: 5_000 });
+  });
+
   it('a modified click is the browser\'s: the page stays where it is', async () => {
     const page = await open('/');
     const id = await pageId(page);
