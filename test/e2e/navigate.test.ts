@@ -263,3 +263,22 @@ describe('navigation under pagebound dev', () => {
     expect(await marker(page)).toBeUndefined();
   });
 });
+
+describe('navigation over the HTTP transport', () => {
+  let http: TestServer;
+  beforeAll(async () => { http = await startServer({ pagesDir: fixture('navigate'), dev: false, transport: 'http' }); });
+  afterAll(async () => { await http?.close(); });
+
+  it('the page left says bye over HTTP and the next one connects', async () => {
+    const { page } = await suite.tab();
+    await page.goto(http.url + '/');
+    await connected(page);
+    expect(await page.evaluate(() => (window as any).__pagebound.stats.transport)).toBe('http');
+    const oldId = await pageId(page);
+    await page.click('#to-counter');
+    await arrived(page, '/counter', 'Counter');
+    await expect.poll(() => http.app.pagebound.registry.get(oldId), { timeout: 5_000 }).toBeUndefined();
+    await page.click('#inc');
+    await page.waitForFunction(() => document.getElementById('count')!.textContent === '1', null, { polling: 20, timeout: 10_000 });
+  });
+});
