@@ -98,6 +98,10 @@ export function installNavigate<B extends NavBoot>(host: PageHost<B>): void {
   let moving = 0;
 
   if (!markOf(history.state)) setMark({ v: page, k: newKey() });
+  // An entry this document shows after a load (or leaves by unloading) is the browser's to scroll:
+  // the manual mode is only for the moves this module makes within the document.
+  history.scrollRestoration = 'auto';
+  addEventListener('pagehide', () => { history.scrollRestoration = 'auto'; });
 
   /** A page fetched and then not shown: its instance closes now instead of after its connect timeout. */
   const abandon = (boot: B | null): void => {
@@ -252,6 +256,10 @@ export function installNavigate<B extends NavBoot>(host: PageHost<B>): void {
   // A followed `#anchor` makes an unmarked entry of this page.
   addEventListener('hashchange', () => {
     if (!markOf(history.state)) setMark({ v: page, k: newKey() });
+  // An entry this document shows after a load (or leaves by unloading) is the browser's to scroll:
+  // the manual mode is only for the moves this module makes within the document.
+  history.scrollRestoration = 'auto';
+  addEventListener('pagehide', () => { history.scrollRestoration = 'auto'; });
   });
 
   addEventListener('scroll', () => {

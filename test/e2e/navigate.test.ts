@@ -215,6 +215,19 @@ describe('navigation without reloads', () => {
     }
   });
 
+  it('back from a page loaded the browser\'s way to a page reached by navigation puts its scroll back', async () => {
+    const page = await open('/counter');
+    await page.click('#to-home');
+    await arrived(page, '/', 'Home');
+    await page.evaluate(() => scrollTo(0, 1200));
+    await page.waitForFunction(() => scrollY === 1200);
+    await page.$eval('#to-plain', (a) => (a as HTMLElement).click());
+    await page.waitForSelector('#plain');
+    await page.goBack();
+    await connected(page);
+    await page.waitForFunction(() => scrollY === 1200, null, { polling: 20, timeout: 5_000 });
+  });
+
   it('a modified click is the browser\'s: the page stays where it is', async () => {
     const page = await open('/');
     const id = await pageId(page);
@@ -248,5 +261,24 @@ describe('navigation under pagebound dev', () => {
     await page.waitForURL(dev.url + '/plain');
     await page.waitForSelector('#plain');
     expect(await marker(page)).toBeUndefined();
+  });
+});
+
+describe('navigation over the HTTP transport', () => {
+  let http: TestServer;
+  beforeAll(async () => { http = await startServer({ pagesDir: fixture('navigate'), dev: false, transport: 'http' }); });
+  afterAll(async () => { await http?.close(); });
+
+  it('the page left says bye over HTTP and the next one connects', async () => {
+    const { page } = await suite.tab();
+    await page.goto(http.url + '/');
+    await connected(page);
+    expect(await page.evaluate(() => (window as any).__pagebound.stats.transport)).toBe('http');
+    const oldId = await pageId(page);
+    await page.click('#to-counter');
+    await arrived(page, '/counter', 'Counter');
+    await expect.poll(() => http.app.pagebound.registry.get(oldId), { timeout: 5_000 }).toBeUndefined();
+    await page.click('#inc');
+    await page.waitForFunction(() => document.getElementById('count')!.textContent === '1', null, { polling: 20, timeout: 10_000 });
   });
 });
