@@ -150,6 +150,16 @@ describe('live-form uploads', () => {
     expect(t.disk.reserved).toBe(0);
   });
 
+  it('a page that closes right after an upload began leaves no file behind (its file may not even be open yet)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const t = setup();
+      await t.call(UPLOAD_EVENT, { event: 'save', files: [claim('a.png', 100), claim('b.png', 0)] });
+      await t.page.close();
+      expect(t.files()).toEqual([]);
+      expect(t.disk.reserved).toBe(0);
+    }
+  });
+
   it('fails an upload that stalls while its page is connected (PB_ERR_UPLOAD_TIMEOUT), freeing its disk', async () => {
     const t = setup({ idleMs: 60 });
     const begun = await t.call(UPLOAD_EVENT, { event: 'save', files: [claim('a.png', 100)] });
