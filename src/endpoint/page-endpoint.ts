@@ -5,7 +5,7 @@
  * page falls behind. It outlives connections; the page (the actor) never sees one.
  */
 import { encode, type Wire } from '../protocol/codec.js';
-import { CloseCode, PROTOCOL_VERSION } from '../protocol/constants.js';
+import { CloseCode, PROTOCOL_VERSION, STREAM_WINDOW_BYTES } from '../protocol/constants.js';
 import type { ClientFrame, ExpiredReason } from '../protocol/frames.js';
 import { isFinal, Refusals, type RefusalCode } from '../protocol/refusals.js';
 import { Inbox, Outbox, type OutboxPosition } from '../protocol/sequence.js';
@@ -59,6 +59,8 @@ export class PageEndpoint implements PageOutlet {
   readonly #metrics: () => Metrics;
   #conn: Connection | null = null;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of stream and upload frames taken since the last ack. */
+  #streamUnacked = 0;
   #ackListeners: Array<(a: number) => void> = [];
   #ended = false;
   /**
@@ -250,7 +252,7 @@ export class PageEndpoint implements PageOutlet {
         const verdict = this.#in.accept(frame.s);
         if (verdict === 'gap') return { ok: false, code: 'PB_ERR_PROTOCOL' };
         // A durable page acks a new frame once a commit holds it (`release`).
-        if (this.#held === undefined || verdict === 'duplicate') this.#scheduleAck();
+        if (this.#held === undefined || verdict === 'duplicate') this.#scheduleAck(frame.t === 'ev' ? 0 : bytes);
         if (verdict === 'new') {
           if (frame.t === 'ev') {
             this.page.takeEvent(frame.s, frame.n, frame.d, bytes);
@@ -342,15 +344,30 @@ export class PageEndpoint implements PageOutlet {
     conn.drop();
   }
 
-  #scheduleAck(): void {
-    if (this.#ackTimer !== undefined || this.#conn?.carriesAcks) return;
-    this.#ackTimer = setTimeout(() => {
-      this.#ackTimer = undefined;
-      const conn = this.#conn;
-      if (!conn) return;
-      conn.control(encode({ t: 'ack', a: this.#ackable }));
-      this.lastSentAt = Date.now();
-    }, this.#limits.ackDelayMs);
+  /**
+   * Acks within `ackDelayMs`, or at once when a quarter of the stream window (`streamBytes` of
+   * `sd`/`up` frames) waits for it: a writer may have only STREAM_WINDOW_BYTES unacked, so an ack
+   * held for the delay would cap a stream or upload at one window per delay.
+   */
+  #scheduleAck(streamBytes = 0): void {
+    if (this.#conn?.carriesAcks) return;
+    this.#streamUnacked += streamBytes;
+    if (this.#streamUnacked >= STREAM_WINDOW_BYTES / 4) {
+      clearTimeout(this.#ackTimer);
+      this.#sendAck();
+      return;
+    }
+    if (this.#ackTimer !== undefined) return;
+    this.#ackTimer = setTimeout(() => this.#sendAck(), this.#limits.ackDelayMs);
     this.#ackTimer.unref?.();
+  }
+
+  #sendAck(): void {
+    this.#ackTimer = undefined;
+    this.#streamUnacked = 0;
+    const conn = this.#conn;
+    if (!conn) return;
+    conn.control(encode({ t: 'ack', a: this.#ackable }));
+    this.lastSentAt = Date.now();
   }
 }

@@ -50,7 +50,7 @@ export class UploadBatch {
     this.files = opts.files;
     this.total = opts.files.reduce((sum, f) => sum + f.size, 0);
     this.#fill(Buffer.alloc(0));
-    this.#armIdle();
+    if (this.total > 0) this.#armIdle();
   }
 
   /** Bytes waiting for the disk. */
@@ -94,8 +94,10 @@ export class UploadBatch {
   dispose(): Promise<void> {
     this.#disposed ??= (async () => {
       clearTimeout(this.#idle);
-      this.#out?.destroy();
+      const out = this.#out;
       this.#out = undefined;
+      // Its file may not be open yet: removing it before the stream closes could leave it behind.
+      if (out && !out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()).destroy());
       await Promise.allSettled(this.#closing);
       await Promise.all(this.files.map((f) => f.remove()));
       this.#opts.disk.release(this.#opts.reserved);

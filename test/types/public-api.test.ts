@@ -16,7 +16,7 @@ const VALUES = ['createServer', 'defineConfig', 'definePage', 'defineSocket', 'e
 const TYPES = [
   'AsyncJob', 'AsyncKeys', 'AsyncOutcome', 'AsyncValue', 'AsyncWork', 'Cleanup', 'ListDeclaration', 'LiveList', 'LoadWork', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
   'PageDefiner', 'PageDefinition', 'PageboundConfig', 'PageboundOptions', 'Params', 'PubSub', 'Redirect', 'RedirectOptions',
-  'RequestContext', 'ServerOptions', 'SocketDefinition', 'UploadedFile', 'ValidatedEvent',
+  'ReceivedFile', 'RequestContext', 'ServerOptions', 'SocketDefinition', 'UploadEvent', 'UploadOptions', 'UploadedFile', 'ValidatedEvent',
 ];
 const INTERNAL = [
   'runtime', 'page/registry', 'page/page-instance', 'page/module-loader', 'page/mailbox', 'page/create-instance',

@@ -150,6 +150,16 @@ describe('live-form uploads', () => {
     expect(t.disk.reserved).toBe(0);
   });
 
+  it('a page that closes right after an upload began leaves no file behind (its file may not even be open yet)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const t = setup();
+      await t.call(UPLOAD_EVENT, { event: 'save', files: [claim('a.png', 100), claim('b.png', 0)] });
+      await t.page.close();
+      expect(t.files()).toEqual([]);
+      expect(t.disk.reserved).toBe(0);
+    }
+  });
+
   it('fails an upload that stalls while its page is connected (PB_ERR_UPLOAD_TIMEOUT), freeing its disk', async () => {
     const t = setup({ idleMs: 60 });
     const begun = await t.call(UPLOAD_EVENT, { event: 'save', files: [claim('a.png', 100)] });
@@ -177,6 +187,24 @@ describe('live-form uploads', () => {
     await wait;
     await vi.waitFor(() => expect(t.page.streamBacklog).toBe(0));
     expect(t.endpoint.streamPressure()).toBeUndefined();
+  });
+
+  it('acks upload frames at once after a quarter of the stream window, not after the ack delay', async () => {
+    const t = setup();
+    const begun = await t.call(UPLOAD_EVENT, { event: 'save', files: [claim('a.png', 4 * STREAM_CHUNK_BYTES)] });
+    const before = t.conn.of('ack').length;
+    const b = randomBytes(STREAM_CHUNK_BYTES).toString('base64');
+    const frame = (s: number) => ({ t: 'up', s, u: begun.d.u, b });
+    const wire = JSON.stringify(frame(99)).length;
+    let s = t.endpoint.inLast;
+    const acksAfter: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      t.endpoint.take(t.conn, frame(++s) as never, true, wire);
+      acksAfter.push(t.conn.of('ack').length - before);
+    }
+    // Each frame is ~21.9 KB on the wire: the third passes 64 KiB and is acked in the same turn.
+    expect(acksAfter).toEqual([0, 0, 1, 1]);
+    expect(t.conn.of('ack').at(-1).a).toBe(s - 1);
   });
 
   it('takes no uploads on a durable page', async () => {
