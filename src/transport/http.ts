@@ -18,7 +18,7 @@ import { PB_ERR_CONN_STALE, PB_ERR_FRAME_TOO_LARGE, PB_ERR_PROTOCOL, errorBody }
 
 /** Control frames an HTTP connection holds for its next answer; more than this is a client not polling. */
 const MAX_CONTROL = 16;
-/** Longest a send waits for its page (or the disk, for an upload) to take stream bytes before refusing them with 429. */
+/** Longest a send waits for the disk to take upload bytes before refusing more with 429. */
 const STREAM_WAIT_MS = 5_000;
 
 /** Resolves when `wait` does, or after STREAM_WAIT_MS. */
@@ -154,10 +154,11 @@ export function registerHttpTransport(app: FastifyInstance, rt: Runtime): void {
       if (!conn) return reply;
       const endpoint = conn.endpoint;
       for (const { frame, bytes } of decoded.frames) {
-        // Stream and upload bytes wait a little for the page (or the disk) to take those before
-        // them: the client has one send in flight, so holding its answer back is backpressure,
-        // where a 429 would cost it a reconnect. An upload's disk writes take milliseconds.
-        const wait = frame.t === 'sd' || frame.t === 'up' ? endpoint.streamPressure() : undefined;
+        // Upload bytes wait a little for the disk to take those before them: the client has one
+        // send in flight, so holding its answer back is backpressure, where a 429 would cost it a
+        // reconnect. Disk writes take milliseconds; a page that does not read its stream may never
+        // take `sd` bytes, so those are refused at once as before.
+        const wait = frame.t === 'up' ? endpoint.streamPressure() : undefined;
         if (wait) await waitBriefly(wait);
         const taken = endpoint.take(conn, frame, false, bytes);
         if (taken.ok) continue;
