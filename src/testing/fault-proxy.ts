@@ -95,6 +95,8 @@ class FrameSplitter {
 
 export async function startFaultProxy(targetPort: number, host = '127.0.0.1'): Promise<FaultProxy> {
   const pairs = new Set<Pair>();
+  /** Every client socket, paired or still waiting for its first bytes: close() ends them all, or it would wait on them. */
+  const accepted = new Set<net.Socket>();
   /** Pairs whose last bytes are being written before their reset. */
   const dying = new WeakSet<Pair>();
   const stats: FaultStats = { cuts: 0, duplicated: 0, reordered: 0, stalledChunks: 0 };
@@ -182,6 +184,8 @@ export async function startFaultProxy(targetPort: number, host = '127.0.0.1'): P
   }
 
   const server = net.createServer((client) => {
+    accepted.add(client);
+    client.once('close', () => accepted.delete(client));
     client.on('error', () => {});
     if (proxy.refuseAll) {
       client.resetAndDestroy();
@@ -247,6 +251,7 @@ export async function startFaultProxy(targetPort: number, host = '127.0.0.1'): P
     close() {
       held.length = 0;
       for (const pair of [...pairs]) cut(pair);
+      for (const socket of accepted) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
