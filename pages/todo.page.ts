@@ -69,7 +69,11 @@ export default definePage({
       page.state.todos = page.state.todos.filter((t) => t.id !== Number(data?.id));
     },
     clear(_data, page) {
-      page.state.todos = page.state.todos.filter((t) => !t.done);
+      const left = page.state.todos.filter((t) => !t.done);
+      const cleared = page.state.todos.length - left.length;
+      page.state.todos = left;
+      // Shown by the layout with this redraw, gone with the next one.
+      page.flash(cleared === 1 ? 'Cleared 1 done todo.' : `Cleared ${cleared} done todos.`);
     },
     filter(raw, page) {
       const data = (raw ?? {}) as { filter?: unknown };

@@ -22,7 +22,23 @@ type Data = Record<string, unknown>;
 const inFlight = new WeakMap<Element, number>();
 /** Debounce per control, so two inputs bound through one ancestor do not swallow each other. */
 type Timer = ReturnType<typeof setTimeout>;
-const timers = { input: new WeakMap<Element, Timer>(), change: new WeakMap<Element, Timer>() };
+interface Waiting { timer: Timer; send: () => void }
+/** Debounced events not sent yet; an entry lives only until its timer fires. */
+const waiting = { input: new Map<Element, Waiting>(), change: new Map<Element, Waiting>() };
+
+/**
+ * Sends the form's debounced events at once, before its submit: left to fire after it, one would
+ * read the field the submit's reset emptied and undo what the submit did (say, validate it again).
+ */
+function flushWaiting(form: HTMLFormElement): void {
+  for (const map of [waiting.input, waiting.change]) {
+    for (const [control, w] of Array.from(map)) {
+      if ((control as HTMLInputElement).form !== form && !form.contains(control)) continue;
+      clearTimeout(w.timer);
+      w.send();
+    }
+  }
+}
 
 function pending(el: HTMLElement, delta: number): void {
   const n = (inFlight.get(el) ?? 0) + delta;
@@ -116,6 +132,7 @@ export function installBindings(doc: Document = document): void {
     if (uploading(form)) return;
     const submitter = (e as SubmitEvent).submitter ?? null;
     if (!confirmed(submitter, form)) return;
+    flushWaiting(form);
     // Reset once the handler succeeded (its redraw is in by then): the form is ready for the next
     // entry, as after a native submit. A failed handler leaves what the user typed to correct it.
     const reset = form.dataset.reset === 'false' ? undefined : () => form.reset();
@@ -134,11 +151,12 @@ export function installBindings(doc: Document = document): void {
       const name = el.getAttribute('data-on-' + type)!;
       const ms = Number(el.dataset.debounce ?? (type === 'input' ? 150 : 0));
       const send = (): void => {
+        waiting[type].delete(control);
         const n = (control as HTMLInputElement).name;
         fire(el, name, n ? { value: controlValue(control), name: n } : { value: controlValue(control) });
       };
-      clearTimeout(timers[type].get(control));
-      if (ms > 0) timers[type].set(control, setTimeout(send, ms));
+      clearTimeout(waiting[type].get(control)?.timer);
+      if (ms > 0) waiting[type].set(control, { timer: setTimeout(send, ms), send });
       else send();
     }, true);
   }

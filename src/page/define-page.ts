@@ -139,6 +139,14 @@ export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
    */
   render(): void;
   /**
+   * Shows `message` once: the redraw of this task renders it as `it.flash` (the same variable a
+   * request's `ctx.flash()` fills after a redirect; escape it with `<%= %>`), and the next redraw
+   * renders without it. Not kept in the state, so not in a durable page's snapshot. Up to 1024
+   * characters (PB_ERR_FLASH_TOO_LARGE). A page with `redraw: false` does not show it.
+   * @example clear(_d, page) { page.state.todos = page.state.todos.filter((t) => !t.done); page.flash('Cleared.'); }
+   */
+  flash(message: string): void;
+  /**
    * Runs `work` outside the page's mailbox, so events go on meanwhile; `job.report(fn)` and the
    * outcome run inside it (and the page redraws after each). Cancelled when the page closes, or by
    * the function returned.

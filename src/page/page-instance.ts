@@ -26,6 +26,7 @@ import { UPLOAD_EVENT } from '../protocol/constants.js';
 import { namesUpload, notAccepted, PageUploads, type UploadShared } from '../upload/page-uploads.js';
 import { uploadOptionsOf } from '../upload/limits.js';
 import type { ReceivedFile } from '../upload/received-file.js';
+import { flashText } from '../forms/flash.js';
 
 export type { Lifecycle } from './lifecycle.js';
 
@@ -70,8 +71,8 @@ export interface DurableHooks {
  * rendering it last returned, none when nothing did. Set by the render on a page that redraws.
  */
 export interface Redrawer {
-  /** `force`: render even when the state looks unchanged (`page.render()`). `title`: the new `<title>` markup, when it changed. */
-  next(state: unknown, force?: boolean): { regions: Array<[string, string]>; title?: string };
+  /** `force`: render even when the state looks unchanged (`page.render()`); `flash`: the task's `page.flash()` message. `title`: the new `<title>` markup, when it changed. */
+  next(state: unknown, force?: boolean, flash?: string): { regions: Array<[string, string]>; title?: string };
 }
 
 const NO_KIND: PageKind = {};
@@ -111,6 +112,8 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   redrawer: Redrawer | undefined;
   /** A redraw waited for a connection: the next one gets the latest rendering, not each one missed. */
   #redrawBehind = false;
+  /** `page.flash()`'s message, until a redraw renders it (one made while disconnected waits with it). */
+  #flash: string | undefined;
   /** Renders the items of the page's keyed lists; set by the render on a page that declares lists. */
   listItems: ListItems | undefined;
   /** Made on the first `page.list()`. */
@@ -208,6 +211,11 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
   render(): void {
     if (this.closed) throw new PB_ERR_PAGE_CLOSED();
     this.#redraw(true);
+  }
+
+  flash(message: string): void {
+    if (this.closed) throw new PB_ERR_PAGE_CLOSED();
+    this.#flash = flashText(message);
   }
 
   startAsync<T>(work: AsyncWork<S, T>, outcome: AsyncOutcome<S, T> = {}): () => void {
@@ -502,7 +510,9 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
       else {
         this.#redrawBehind = false;
         try {
-          const { regions, title } = this.redrawer.next(this.state, force);
+          const flash = this.#flash;
+          this.#flash = undefined;
+          const { regions, title } = this.redrawer.next(this.state, force, flash);
           if (regions.length || title !== undefined) {
             this.#outlet.push(title === undefined ? { t: 'dom', r: regions } : { t: 'dom', r: regions, ti: title });
           }

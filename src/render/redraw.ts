@@ -16,8 +16,10 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
  * handler's result) with the state's own fields on top, so a template that showed `it.count` from
  * `get: (_ctx, page) => ({ count: page.state.count })` shows the current count.
  */
-export function redrawData(data: Record<string, unknown>, state: unknown): Record<string, unknown> {
-  return isPlainObject(state) ? { ...data, ...state } : data;
+export function redrawData(data: Record<string, unknown>, state: unknown, flash?: string): Record<string, unknown> {
+  // `flash` is shown once: the first render's (from the cookie) is not shown again, a handler's
+  // `page.flash()` only in the redraw of its task.
+  return isPlainObject(state) ? { ...data, flash, ...state } : { ...data, flash };
 }
 
 /**
@@ -72,14 +74,15 @@ export class TemplateRedraw implements Redrawer {
   /**
    * The regions that changed. A task that left the state as it was (by value) renders nothing — the
    * rendering depends on the first render's data and the state only — unless `force` (`page.render()`,
-   * for a change the state does not show).
+   * for a change the state does not show) or a `flash` message to show (`page.flash()`). A message
+   * shown stays on screen until the next rendering, which is made without it.
    */
-  next(state: unknown, force = false): { regions: Array<[string, string]>; title?: string } {
+  next(state: unknown, force = false, flash?: string): { regions: Array<[string, string]>; title?: string } {
     const now = fingerprint(state);
-    if (!force && now !== undefined && now === this.#lastState) return { regions: [] };
+    if (!force && flash === undefined && now !== undefined && now === this.#lastState) return { regions: [] };
     const known = this.#shown !== undefined;
     this.#lastState = now;
-    const html = this.#templates.render(this.#choice, redrawData(this.#data, state));
+    const html = this.#templates.render(this.#choice, redrawData(this.#data, state, flash));
     const regions = splitRegions(html);
     const shown = typeof this.#shown === 'string' ? splitRegions(this.#shown) : this.#shown;
     const changed = changedRegions(shown, regions);
