@@ -16,7 +16,8 @@ import { latencyCells } from '../lib/latency-cells.js';
 import { withServerCpu } from '../lib/server-cpu.js';
 
 const MARKERS = ['id="items"', 'id="footer"'];
-const UNLIMITED = { maxInstances: 1_000_000, maxInstancesPerSession: 1_000_000 };
+// One load generator is one address: its idle (never connected) pages would be evicted past maxIdlePagesPerAddress.
+const UNLIMITED = { maxInstances: 1_000_000, maxInstancesPerSession: 1_000_000, maxIdlePagesPerAddress: 1_000_000 };
 
 /** The session cookie a live page hands out (a non-live page sets none). */
 async function sessionCookie(server: ChildServer): Promise<string> {
