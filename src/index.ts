@@ -11,7 +11,7 @@ export type { UploadOptions } from './upload/limits.js';
 export type { ReceivedFile } from './upload/received-file.js';
 export type { AsyncJob, AsyncOutcome, AsyncWork } from './page/async-work.js';
 export { loading, type AsyncValue, type AsyncKeys, type LoadWork } from './page/assign-async.js';
-export type { LiveList, ListDeclaration } from './page/live-list.js';
+export { list, type LiveList, type ListDeclaration, type ListDeclarations } from './page/live-list.js';
 export { pagebound } from './app.js';
 export { defineConfig, type PageboundOptions, type PageboundConfig } from './config.js';
 export { createServer, type ServerOptions } from './server.js';

@@ -4,6 +4,7 @@
 // again. No client script. `say` declares its data with a schema: anything else is refused first.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { list } from 'pagebound';
 import { definePage } from './$types/[room].js';
 
 const message = z.object({ id: z.string().uuid(), text: z.string().max(500) });
@@ -15,14 +16,14 @@ export default definePage({
   // Survives its node: the room is committed, and `mount` subscribes again on the node that takes
   // the page over; the log the browser shows stays as it is.
   durable: true,
-  lists: { messages: { item: 'message.eta', limit: KEEP } },
+  lists: { messages: list<Message>({ item: 'message.eta', limit: KEEP }) },
   state: (ctx) => ({ room: ctx.params.room }),
   get: (_ctx, page) => ({ title: `Chat: ${page.state.room}`, ...page.state }),
   mount(page) {
     page.subscribe(`chat:${page.state.room}`, (msg) => {
       // Topic data comes from other pages (other nodes, with Redis): checked like client data.
       const parsed = message.safeParse(msg);
-      if (parsed.success) page.list<Message>('messages').append(parsed.data);
+      if (parsed.success) page.list('messages').append(parsed.data);
     });
   },
   on: {

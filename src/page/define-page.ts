@@ -16,7 +16,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { isStandardSchema, issuePaths, validateEvent } from './validate-event.js';
 import { PB_ERR_EVENT_INVALID } from '../errors.js';
 import type { AsyncOutcome, AsyncWork } from './async-work.js';
-import type { ListDeclaration, LiveList } from './live-list.js';
+import type { ListDeclaration, ListDeclarations, ListItem, LiveList } from './live-list.js';
 import type { AsyncKeys, LoadWork } from './assign-async.js';
 import { REGION_NAME_RE } from '../protocol/constants.js';
 import { checkUploadOptions, UPLOAD_OPTIONS, type UploadOptions } from '../upload/limits.js';
@@ -115,8 +115,11 @@ type EmitData<E extends EmitSchemas, K extends keyof E> = StandardSchemaV1.Infer
 type EmitArgs<E extends EmitSchemas, K extends keyof E> =
   undefined extends EmitData<E, K> ? [data?: EmitData<E, K>] : [data: EmitData<E, K>];
 
-/** The live page instance, as handlers see it. */
-export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
+/** A list name the page declared (any string where the declarations are not known). */
+type ListName<L extends ListDeclarations> = keyof L & string;
+
+/** The live page instance, as handlers see it. `L`: its `lists` declarations, which type `page.list`. */
+export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas, L extends ListDeclarations = ListDeclarations> {
   /** The page id (SessionID). */
   readonly id: string;
   /** The route pattern this instance was rendered for, e.g. `/chat/:room`. */
@@ -168,9 +171,12 @@ export interface Page<S = unknown, E extends EmitSchemas = EmitSchemas> {
    * The keyed list `name`, declared in `definePage({ lists })`: its items are added and removed by
    * id and rendered once, by the list's item template, into the page's `data-pb-list="name"` element
    * — the list is neither kept in the state nor sent again (docs/protocol.md §2.4).
-   * @example page.list<Message>('messages').append({ id: '1', text: 'hi' });
+   * Only declared names; the items are typed by `list<T>()` in the declaration.
+   * @example page.list('messages').append({ id: '1', text: 'hi' });
    */
-  list<T = unknown>(name: string): LiveList<T>;
+  list<K extends ListName<L>>(name: K): LiveList<ListItem<L[K]>>;
+  /** The same, its item type given here (for a list declared without `list<T>()`). */
+  list<T>(name: ListName<L>): LiveList<T>;
   /** Keeps `resource` until the page closes, then disposes it (Symbol.asyncDispose, Symbol.dispose, close(), or a function). */
   own<T extends Cleanup>(resource: T): T;
   /** A timer whose callback runs in the page's mailbox and that is cleared when the page closes. */
@@ -205,14 +211,15 @@ export interface EventContext {
 }
 
 /** An event handler without a schema: its data is whatever JSON the client sent, so `unknown`. */
-export type EventHandler<S = unknown, E extends EmitSchemas = EmitSchemas> = (data: unknown, page: Page<S, E>, event: EventContext) => unknown;
+export type EventHandler<S = unknown, E extends EmitSchemas = EmitSchemas, L extends ListDeclarations = ListDeclarations> =
+  (data: unknown, page: Page<S, E, L>, event: EventContext) => unknown;
 
 /** An event handler whose data is checked by `schema` before it runs, and typed by it. */
-export interface ValidatedEvent<S, E extends EmitSchemas, Sch extends StandardSchemaV1, R = unknown> {
+export interface ValidatedEvent<S, E extends EmitSchemas, Sch extends StandardSchemaV1, R = unknown, L extends ListDeclarations = ListDeclarations> {
   readonly schema: Sch;
   /** Takes the files of its form's `<input type="file">`s, within these limits (`true`: the app's defaults). */
   readonly upload?: UploadOptions | true;
-  handler(data: StandardSchemaV1.InferOutput<Sch>, page: Page<S, E>, event: EventContext): R;
+  handler(data: StandardSchemaV1.InferOutput<Sch>, page: Page<S, E, L>, event: EventContext): R;
 }
 
 /**
@@ -224,10 +231,10 @@ export interface ValidatedEvent<S, E extends EmitSchemas, Sch extends StandardSc
  *   for (const file of event.files) await file.moveTo(`/srv/avatars/${page.id}-${randomUUID()}`);
  * } }
  */
-export interface UploadEvent<S, E extends EmitSchemas, D = unknown, R = unknown> {
+export interface UploadEvent<S, E extends EmitSchemas, D = unknown, R = unknown, L extends ListDeclarations = ListDeclarations> {
   readonly upload: UploadOptions | true;
   readonly schema?: never;
-  handler(data: D, page: Page<S, E>, event: EventContext): R;
+  handler(data: D, page: Page<S, E, L>, event: EventContext): R;
 }
 
 /**
@@ -235,8 +242,8 @@ export interface UploadEvent<S, E extends EmitSchemas, D = unknown, R = unknown>
  * is the schema's output. `On` maps each name to that data type; TypeScript infers it per entry
  * (a reverse mapped type), which also gives each handler its contextual types.
  */
-export type EventMap<S, E extends EmitSchemas, On> = {
-  [K in keyof On]: EventHandler<S, E> | ValidatedEvent<S, E, StandardSchemaV1<unknown, On[K]>> | UploadEvent<S, E, On[K]>;
+export type EventMap<S, E extends EmitSchemas, On, L extends ListDeclarations = ListDeclarations> = {
+  [K in keyof On]: EventHandler<S, E, L> | ValidatedEvent<S, E, StandardSchemaV1<unknown, On[K]>, unknown, L> | UploadEvent<S, E, On[K], unknown, L>;
 };
 
 /** What the browser may send and gets back, per event: read by `pagebound/client` (PageSocket). */
@@ -262,17 +269,17 @@ export interface ClientContract<H, E extends EmitSchemas> {
 /** What a method handler returns: the template's data, a redirect, or nothing. */
 type MethodResult = Record<string, unknown> | Redirect | void | Promise<Record<string, unknown> | Redirect | void>;
 
-interface LiveHandlers<S, E extends EmitSchemas> {
+interface LiveHandlers<S, E extends EmitSchemas, L extends ListDeclarations = ListDeclarations> {
   /** What the page pushes (`page.emit`), by name, as Standard Schemas. Types only. */
   emits?: E;
   /** Catch-all for event names without a named handler. */
-  __serverSocketEvent?(name: string, data: unknown, page: Page<S, E>, event: EventContext): unknown;
+  __serverSocketEvent?(name: string, data: unknown, page: Page<S, E, L>, event: EventContext): unknown;
   /** Runs once when the instance closes. */
-  onClose?(page: Page<S, E>): unknown;
+  onClose?(page: Page<S, E, L>): unknown;
 }
 
-export interface PageDefinition<S = undefined, P extends Params = Params, E extends EmitSchemas = EmitSchemas>
-  extends LiveHandlers<S, E> {
+export interface PageDefinition<S = undefined, P extends Params = Params, E extends EmitSchemas = EmitSchemas, L extends ListDeclarations = ListDeclarations>
+  extends LiveHandlers<S, E, L> {
   /** Template file, relative to the page file. Default: the page's name with `.eta` (`counter.page.ts` → `counter.eta`). */
   template?: string;
   /** Inline Eta template instead of a file. */
@@ -297,15 +304,16 @@ export interface PageDefinition<S = undefined, P extends Params = Params, E exte
    * durable page, with `page.state` restored — so the same code sets the page up in both places.
    * @example mount(page) { page.subscribe('room', (m) => page.emit('message', m)); }
    */
-  mount?(page: Page<S, E>): unknown;
+  mount?(page: Page<S, E, L>): unknown;
   /**
    * Keyed lists, by name: each item is rendered by `item` (a template relative to the page file,
    * whose one root element's `id` is the item's key) into the page's `data-pb-list="name"` element.
    * Items go in with `page.list(name).append(…)` — in `get`/`mount` for the first rendering, in
-   * handlers after it. `limit` keeps at most that many items in the page.
-   * @example lists: { messages: { item: 'message.eta', limit: 200 } }
+   * handlers after it. `limit` keeps at most that many items in the page. `page.list` takes only
+   * these names; `list<T>({ … })` types the items too.
+   * @example lists: { messages: list<Message>({ item: 'message.eta', limit: 200 }) }
    */
-  lists?: Readonly<Record<string, ListDeclaration>>;
+  lists?: L;
   /** Keep an instance even with no handlers (a page that only pushes). Default: live when it has handlers, timers, subscriptions or owned resources. */
   live?: boolean;
   /**
@@ -316,18 +324,18 @@ export interface PageDefinition<S = undefined, P extends Params = Params, E exte
   redraw?: boolean;
   /** Load the browser runtime on a page that is not live, for `new ServerSocket(path)`. Default false. */
   client?: boolean;
-  get?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
-  post?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
-  put?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
-  patch?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
-  delete?(ctx: RequestContext<P>, page: Page<S, E>): MethodResult;
+  get?(ctx: RequestContext<P>, page: Page<S, E, L>): MethodResult;
+  post?(ctx: RequestContext<P>, page: Page<S, E, L>): MethodResult;
+  put?(ctx: RequestContext<P>, page: Page<S, E, L>): MethodResult;
+  patch?(ctx: RequestContext<P>, page: Page<S, E, L>): MethodResult;
+  delete?(ctx: RequestContext<P>, page: Page<S, E, L>): MethodResult;
 }
 
 /**
  * Named event handlers: `on: { inc(data, page) {} }` or `on: { add: { schema, handler(data, page) {} } }`.
  * Only these names are accepted. `H` is the object as written, kept for the browser's types (replies).
  */
-type WithEvents<Def, S, E extends EmitSchemas, On, H> = Def & { on?: EventMap<S, E, On> & H };
+type WithEvents<Def, S, E extends EmitSchemas, On, H, L extends ListDeclarations = ListDeclarations> = Def & { on?: EventMap<S, E, On, L> & H };
 
 /** What definePage returns: the definition with its handlers ready to run (schemas checked first). */
 export interface DefinedPage<S = unknown, P extends Params = Params, E extends EmitSchemas = EmitSchemas, H = unknown>
@@ -354,8 +362,8 @@ export interface DefinedSocket<S = unknown, E extends EmitSchemas = EmitSchemas,
  * `definePage` with the route parameters fixed: what the generated `./$types/<page>.js` exports, so
  * `definePage({...})` in `users/[id].page.ts` knows `ctx.params.id` with no generics.
  */
-export type PageDefiner<P extends Params> = <S = undefined, const E extends EmitSchemas = EmitSchemas, On = {}, H = {}>(
-  definition: WithEvents<PageDefinition<S, P, E>, S, E, On, H>,
+export type PageDefiner<P extends Params> = <S = undefined, const E extends EmitSchemas = EmitSchemas, On = {}, H = {}, const L extends ListDeclarations = {}>(
+  definition: WithEvents<PageDefinition<S, P, E, L>, S, E, On, H, L>,
 ) => DefinedPage<S, P, E, H>;
 
 /**

@@ -19,6 +19,27 @@ export interface ListDeclaration {
   limit?: number;
 }
 
+/** A page's list declarations, by name (`definePage({ lists })`). */
+export type ListDeclarations = { readonly [name: string]: ListDeclaration };
+
+/**
+ * A declaration that also carries its item type (types only: items are not checked at run time).
+ * Made by `list<T>()`.
+ */
+export interface TypedListDeclaration<T> extends ListDeclaration {
+  readonly '~item'?: T;
+}
+
+/** The item type of a declaration: `T` for `list<T>(…)`, else `unknown`. */
+export type ListItem<D> = D extends { readonly '~item'?: infer T } ? T : unknown;
+
+/**
+ * Declares a keyed list whose items are `T`, so `page.list(name).append(x)` checks `x`. The same
+ * declaration at run time.
+ * @example lists: { messages: list<Message>({ item: 'message.eta', limit: 200 }) }
+ */
+export const list = <T>(declaration: ListDeclaration): TypedListDeclaration<T> => declaration;
+
 /** The handle a page gets from `page.list(name)`. */
 export interface LiveList<T = unknown> {
   /** Adds items at the end, in order. An item whose id the list shows already is redrawn in place instead. */

@@ -12,9 +12,9 @@ import { REPO } from '../helpers/temp-pages.js';
 import * as api from '../../src/index.js';
 import { scratchCopy, tsc } from './tsc.js';
 
-const VALUES = ['createServer', 'defineConfig', 'definePage', 'defineSocket', 'errors', 'loading', 'pagebound'];
+const VALUES = ['createServer', 'defineConfig', 'definePage', 'defineSocket', 'errors', 'list', 'loading', 'pagebound'];
 const TYPES = [
-  'AsyncJob', 'AsyncKeys', 'AsyncOutcome', 'AsyncValue', 'AsyncWork', 'Cleanup', 'ListDeclaration', 'LiveList', 'LoadWork', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
+  'AsyncJob', 'AsyncKeys', 'AsyncOutcome', 'AsyncValue', 'AsyncWork', 'Cleanup', 'ListDeclaration', 'ListDeclarations', 'LiveList', 'LoadWork', 'ClientContract', 'DefinedPage', 'DefinedSocket', 'EmitSchemas', 'EventContext', 'EventHandler', 'EventMap', 'Page',
   'PageDefiner', 'PageDefinition', 'PageboundConfig', 'PageboundOptions', 'Params', 'PubSub', 'Redirect', 'RedirectOptions',
   'ReceivedFile', 'RequestContext', 'ServerOptions', 'SocketDefinition', 'UploadEvent', 'UploadOptions', 'UploadedFile', 'ValidatedEvent',
 ];

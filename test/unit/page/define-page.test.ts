@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createServer } from '../../../src/server.js';
 import { REPO } from '../../helpers/temp-pages.js';
 import { definePage, isRedirect, makeRedirect } from '../../../src/page/define-page.js';
+import { list } from '../../../src/page/live-list.js';
 
 let app: FastifyInstance;
 let dir: string;
@@ -77,5 +78,11 @@ describe('definePage({ lists })', () => {
       [{ m: { item: 'x.eta', limit: 2.5 } }, /positive integer/],
     ];
     for (const [lists, message] of bad) expect(() => definePage({ lists: lists as never }), JSON.stringify(lists)).toThrow(message);
+  });
+
+  it('list<T>() is the same declaration at run time, checked as any other', () => {
+    const def = definePage({ lists: { messages: list<{ id: string }>({ item: 'message.eta', limit: 50 }) } });
+    expect(def.lists?.messages).toEqual({ item: 'message.eta', limit: 50 });
+    expect(() => definePage({ lists: { m: list<{ id: string }>({ item: 'x.eta', limit: -1 }) } })).toThrow(/positive integer/);
   });
 });
