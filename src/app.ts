@@ -30,6 +30,7 @@ import { registerDrain } from './drain.js';
 import { DurablePages } from './durable/durable-pages.js';
 import { chooseStore } from './durable/choose.js';
 import { UploadDisk } from './upload/disk.js';
+import { removeStaleUploadFolders } from './upload/stale.js';
 import { registerWebSocket } from './transport/websocket.js';
 import { registerHttpTransport } from './transport/http.js';
 import { registerLiveEndpoints } from './transport/live-endpoints.js';
@@ -62,6 +63,9 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
   // Topics: in-process, or Redis so that pages on every node share them.
   const { pubsub, owned: ownsPubSub } = await choosePubSub(options.pubsub, app.log);
   const registry = new Registry(options);
+  // Upload folders that crashed processes left behind: their half-received files hold disk no quota counts.
+  const stale = await removeStaleUploadFolders(options.uploadDir);
+  if (stale.length) app.log.info({ folders: stale.length, uploadDir: options.uploadDir }, 'removed upload folders of processes that no longer run');
   const endpoints = new Endpoints({ ...options, ackDelayMs: Defaults.ackDelayMs }, app.log, () => rt.metrics);
 
   const rt: Runtime = {
@@ -80,7 +84,7 @@ const plugin: FastifyPluginAsync<PageboundOptions & { prefix?: string }> = async
     drain: registerDrain(app, { options, registry, endpoints, prefix, log: app.log }),
     // Durable pages: on Redis when topics are, else in this process's memory.
     durable: new DurablePages(chooseStore(options.pubsub), () => rt),
-    uploads: new UploadDisk({ dir: options.uploadDir, maxBytes: options.maxUploadDiskBytes }),
+    uploads: new UploadDisk({ dir: options.uploadDir, maxBytes: options.maxUploadDiskBytes, maxBytesPerSession: options.maxUploadDiskBytesPerSession }),
   };
   let prometheus: PrometheusMetrics | undefined;
   if (options.metrics) {

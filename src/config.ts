@@ -87,6 +87,8 @@ export interface PageboundOptions {
   maxFormFields?: number;
   /** Bytes that live-form uploads may hold on disk at once in this process (each reserves its size up front). Default 1073741824 (1 GiB). */
   maxUploadDiskBytes?: number;
+  /** Bytes that the live-form uploads of one browser session's pages may hold on disk at once (PB_ERR_UPLOAD_SESSION_QUOTA past it). Default maxUploadDiskBytes / 8 (128 MiB). */
+  maxUploadDiskBytesPerSession?: number;
   /** A live-form upload that receives no bytes for this long while its page is connected fails (PB_ERR_UPLOAD_TIMEOUT), ms. Default 30000. */
   uploadIdleMs?: number;
   /** Folder for live-form uploads while they arrive (a private folder is made in it). Default: the OS temp folder. */
@@ -165,7 +167,7 @@ export const KINDS: Record<keyof PageboundConfig, Kind> = {
   maxFrameBytes: 'positive', replayMaxFrames: 'positive', replayMaxBytes: 'positive', maxMailbox: 'positive',
   maxInstances: 'positive', maxInstancesPerSession: 'positive', pollMs: 'positive', pollMaxBytes: 'positive',
   maxUploadBytes: 'positive', maxUploadFiles: 'positive', maxFormFields: 'positive',
-  maxUploadDiskBytes: 'positive', uploadIdleMs: 'positive', uploadDir: 'string',
+  maxUploadDiskBytes: 'positive', maxUploadDiskBytesPerSession: 'positive', uploadIdleMs: 'positive', uploadDir: 'string',
   maxBufferedBytes: 'positive', maxStreamBytes: 'positive', maxMailboxBytes: 'positive', eventTimeoutMs: 'positive',
   maxIdlePagesPerAddress: 'positive', renderTimeoutMs: 'positive', allowedHosts: 'list-or-false', eventLoopWarnMs: 'positive-or-false',
   // Server and CLI.
@@ -295,6 +297,10 @@ export function resolveOptions(opts: PageboundOptions = {}): ResolvedOptions {
     maxUploadFiles: opts.maxUploadFiles ?? 5,
     maxFormFields: opts.maxFormFields ?? 100,
     maxUploadDiskBytes: opts.maxUploadDiskBytes ?? 1024 * 1024 * 1024,
+    // An eighth of the process's quota: it scales with that quota, and it takes eight sessions
+    // holding all they may to fill the disk, while one session still fits 12 files of the default
+    // 10 MiB maxUploadBytes at once.
+    maxUploadDiskBytesPerSession: opts.maxUploadDiskBytesPerSession ?? Math.max(1, Math.floor((opts.maxUploadDiskBytes ?? 1024 * 1024 * 1024) / 8)),
     uploadIdleMs: opts.uploadIdleMs ?? 30_000,
     uploadDir: path.resolve(opts.uploadDir ?? tmpdir()),
     nodeId: opts.nodeId ?? (process.env.PAGEBOUND_NODE_ID || undefined),

@@ -221,6 +221,12 @@ export const PB_ERR_UPLOAD_QUOTA = createError(
   'The server has no room for more uploads right now (maxUploadDiskBytes). Try again later.',
   507,
 );
+
+export const PB_ERR_UPLOAD_SESSION_QUOTA = createError(
+  'PB_ERR_UPLOAD_SESSION_QUOTA',
+  'Your uploads in progress already use this session\'s share of the server\'s disk (maxUploadDiskBytesPerSession). Wait for them to finish, then send the form again.',
+  507,
+);
 export const PB_ERR_UPLOAD_TIMEOUT = createError(
   'PB_ERR_UPLOAD_TIMEOUT',
   'The upload stalled: no bytes arrived for `uploadIdleMs`. Send the form again.',

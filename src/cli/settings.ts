@@ -40,6 +40,7 @@ export const SETTINGS: readonly Setting[] = [
   opt('maxUploadFiles'),
   opt('maxFormFields'),
   opt('maxUploadDiskBytes'),
+  opt('maxUploadDiskBytesPerSession'),
   opt('uploadIdleMs'),
   opt('uploadDir'),
   opt('maxBufferedBytes'),

@@ -435,7 +435,7 @@ export class PageInstance<S = unknown> implements Page<S>, PageActor {
     const shared = this.#opts.uploads;
     // A durable page's temp files could not move with it to another node.
     if (!shared || this.durable) return this.#reply(s, this.#errorInfo(notAccepted(), UPLOAD_EVENT));
-    this.#uploads ??= new PageUploads(shared, this.#log, () => this.#life.state === 'connected');
+    this.#uploads ??= new PageUploads(shared, this.#log, () => this.#life.state === 'connected', this.#sessionId);
     const answer = await this.#uploads.begin(s, data, (event) => uploadOptionsOf(this.#handlerFor(event)));
     if (answer instanceof Error) return this.#reply(s, this.#errorInfo(answer, UPLOAD_EVENT));
     if (!this.closed) this.#outlet.push({ t: 're', re: s, ok: true, d: answer });

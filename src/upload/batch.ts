@@ -18,6 +18,8 @@ export interface BatchOptions {
   disk: UploadDisk;
   /** Bytes of the quota this batch holds (its declared total). */
   reserved: number;
+  /** The session whose share of the quota they count against. */
+  session: string;
   /** A batch that gets no bytes for this long while its page is connected fails. */
   idleMs: number;
   connected: () => boolean;
@@ -100,7 +102,7 @@ export class UploadBatch {
       if (out && !out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()).destroy());
       await Promise.allSettled(this.#closing);
       await Promise.all(this.files.map((f) => f.remove()));
-      this.#opts.disk.release(this.#opts.reserved);
+      this.#opts.disk.release(this.#opts.reserved, this.#opts.session);
       this.#wake();
     })();
     return this.#disposed;

@@ -7,7 +7,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { UPLOAD_DATA_KEY } from '../protocol/constants.js';
-import { PB_ERR_UPLOAD_INCOMPLETE, PB_ERR_UPLOAD_NOT_ACCEPTED, PB_ERR_UPLOAD_QUOTA } from '../errors.js';
+import { PB_ERR_UPLOAD_INCOMPLETE, PB_ERR_UPLOAD_NOT_ACCEPTED, PB_ERR_UPLOAD_QUOTA, PB_ERR_UPLOAD_SESSION_QUOTA } from '../errors.js';
 import { UploadBatch } from './batch.js';
 import type { UploadDisk } from './disk.js';
 import { checkFiles, parseRequest, resolveLimits, safeName, type UploadDefaults, type UploadOptions } from './limits.js';
@@ -48,13 +48,16 @@ export class PageUploads {
   readonly #shared: UploadShared;
   readonly #log: FastifyBaseLogger;
   readonly #connected: () => boolean;
+  readonly #session: string;
   readonly #batches = new Map<number, UploadBatch>();
   /** Uploads an event took, until its handler is done: a page that closes first deletes them too. */
   readonly #claimed = new Set<UploadBatch>();
   #closed = false;
 
-  constructor(shared: UploadShared, log: FastifyBaseLogger, connected: () => boolean) {
+  /** `session`: the browser session owning the page, whose share of the disk quota its uploads use. */
+  constructor(shared: UploadShared, log: FastifyBaseLogger, connected: () => boolean, session: string) {
     this.#shared = shared;
+    this.#session = session;
     this.#log = log;
     this.#connected = connected;
   }
@@ -75,17 +78,19 @@ export class PageUploads {
     for (const old of this.#batches.values()) if (old.event === request.event) this.#drop(old);
     const total = request.files.reduce((sum, f) => sum + f.size, 0);
     const { disk } = this.#shared;
-    if (!disk.reserve(total)) return shown(new PB_ERR_UPLOAD_QUOTA());
+    const room = disk.reserve(total, this.#session);
+    if (room === 'process') return shown(new PB_ERR_UPLOAD_QUOTA());
+    if (room === 'session') return shown(new PB_ERR_UPLOAD_SESSION_QUOTA());
     let files: TempFile[];
     try {
       files = await Promise.all(request.files.map(async (f) =>
         new TempFile({ field: f.field, name: safeName(f.name), type: f.type, size: f.size }, await disk.newPath())));
     } catch (err) {
-      disk.release(total);
+      disk.release(total, this.#session);
       throw err;
     }
     const batch = new UploadBatch({
-      id, event: request.event, files, disk, reserved: total, idleMs: this.#shared.idleMs, connected: this.#connected, log: this.#log,
+      id, event: request.event, files, disk, reserved: total, session: this.#session, idleMs: this.#shared.idleMs, connected: this.#connected, log: this.#log,
     });
     if (this.#closed) {
       void batch.dispose();

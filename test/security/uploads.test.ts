@@ -2,7 +2,8 @@
  * Live-form uploads against a forged client on a real server: a traversal file name, bytes past the
  * declared size, a slowloris upload, and many pages reserving more than the disk quota. What must
  * hold: nothing is written outside the process's private folder, nothing past what was declared,
- * a stalled upload gives its disk back, and the quota holds across pages.
+ * a stalled upload gives its disk back, the quota holds across pages, and one session's pages hold
+ * at most their share of it, so other sessions can still upload.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ describe('uploads from a forged client', () => {
   const clients: FrameClient[] = [];
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pb-upload-sec-'));
-    server = await startServer({ pagesDir: fixture('conformance'), dev: false, uploadDir: dir, maxUploadDiskBytes: 1000, uploadIdleMs: 300 });
+    server = await startServer({ pagesDir: fixture('conformance'), dev: false, uploadDir: dir, maxUploadDiskBytes: 1000, maxUploadDiskBytesPerSession: 900, uploadIdleMs: 300 });
   });
   afterAll(async () => {
     for (const c of clients) c.drop();
@@ -76,5 +77,56 @@ describe('uploads from a forged client', () => {
     await expect.poll(() => server.app.pagebound.uploads.reserved).toBe(400);
     await begin(pages[2]!, 2, 'big.txt', 400);
     expect((await reply(pages[2]!, 2)).ok).toBe(true);
+  });
+});
+
+describe('one session\'s share of the upload disk', () => {
+  let server: TestServer;
+  let dir: string;
+  const clients: FrameClient[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pb-upload-share-'));
+    // Uploads kept waiting (a long uploadIdleMs): the slow uploads a greedy session would keep alive.
+    server = await startServer({
+      pagesDir: fixture('conformance'), dev: false, uploadDir: dir, maxUploadDiskBytes: 1000, maxUploadDiskBytesPerSession: 500, uploadIdleMs: 60_000,
+    });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.drop();
+    await server.close();
+    expect(existsSync(dir) && readdirSync(dir)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function pageOf(cookie?: string): Promise<{ c: FrameClient; cookie: string; id: string }> {
+    const page = await renderLive(server.url, '/wire', cookie);
+    const c = wsFrameClient(server.url, page);
+    clients.push(c);
+    expect((await c.hello()).t).toBe('welcome');
+    return { c, cookie: page.cookie, id: page.id };
+  }
+  async function upload(c: FrameClient, s: number, size: number): Promise<string> {
+    await c.send({ t: 'ev', s, n: 'pb:upload', d: { event: 'upload', files: [{ field: 'f', name: 'slow.txt', size, type: 'text/plain' }] } });
+    await c.until((f) => f.some((x) => x.t === 're' && x.re === s));
+    const r = c.of('re').find((x) => x.re === s);
+    return r.ok ? 'granted' : r.e.code;
+  }
+
+  it('one session\'s pages fill only their share; another session can still upload', async () => {
+    const first = await pageOf();
+    expect(first.cookie).not.toBe('');
+    const greedy = [first, await pageOf(first.cookie), await pageOf(first.cookie)];
+    const answers = [];
+    for (const p of greedy) answers.push(await upload(p.c, 1, 250));
+    expect(answers).toEqual(['granted', 'granted', 'PB_ERR_UPLOAD_SESSION_QUOTA']);
+    const session = server.app.pagebound.registry.get(first.id)!.sessionId;
+    expect(server.app.pagebound.uploads.reservedBy(session)).toBe(500);
+    // Another user still gets the rest of the disk.
+    const other = await pageOf();
+    expect(await upload(other.c, 1, 500)).toBe('granted');
+    // A greedy page that closes gives its share back to its session.
+    await greedy[0]!.c.send({ t: 'bye' });
+    await expect.poll(() => server.app.pagebound.uploads.reserved).toBe(750);
+    expect(await upload(greedy[2]!.c, 2, 250)).toBe('granted');
   });
 });

@@ -53,6 +53,7 @@ describe('defaults', () => {
       metrics: false,
       maxUploadBytes: 10 * 1024 * 1024,
       maxUploadDiskBytes: 1024 * 1024 * 1024,
+      maxUploadDiskBytesPerSession: 128 * 1024 * 1024,
       uploadIdleMs: 30_000,
       uploadDir: path.resolve(tmpdir()),
       maxUploadFiles: 5,
@@ -73,6 +74,11 @@ describe('defaults', () => {
       maxBufferedBytes: 11, maxStreamBytes: 12, maxMailboxBytes: 13, eventTimeoutMs: 14, pollMs: 15, pollMaxBytes: 16,
     } satisfies PageboundOptions;
     expect(resolveOptions(opts)).toMatchObject({ ...opts, pagesDir: path.resolve('site/pages') });
+  });
+
+  it('gives one session an eighth of the upload disk quota unless maxUploadDiskBytesPerSession is set', () => {
+    expect(resolveOptions({ maxUploadDiskBytes: 8000 }).maxUploadDiskBytesPerSession).toBe(1000);
+    expect(resolveOptions({ maxUploadDiskBytes: 8000, maxUploadDiskBytesPerSession: 3000 }).maxUploadDiskBytesPerSession).toBe(3000);
   });
 
   it('resolves folders against the working directory', () => {
@@ -105,7 +111,7 @@ describe('defaults', () => {
 const LIMITS = [
   'retainMs', 'connectTimeoutMs', 'heartbeatMs', 'heartbeatTimeoutMs', 'maxFrameBytes', 'replayMaxFrames',
   'replayMaxBytes', 'maxMailbox', 'maxInstances', 'maxInstancesPerSession', 'maxBufferedBytes', 'maxStreamBytes',
-  'maxMailboxBytes', 'eventTimeoutMs', 'pollMs', 'pollMaxBytes',
+  'maxMailboxBytes', 'eventTimeoutMs', 'pollMs', 'pollMaxBytes', 'maxUploadDiskBytesPerSession',
 ] as const;
 
 describe('validation', () => {
